@@ -267,7 +267,7 @@ export type EngineEvent =
   | { type: 'conn-updated'; connId: string; state?: ConnState; peerName?: string; local?: string }
   | { type: 'conn-closed'; connId: string; reason: string; counters: Counters; at: number }
   | { type: 'message'; connId: string; dir: 'in' | 'out'; t: number; data: Uint8Array }
-  | { type: 'line'; line: Omit<ConsoleLine, 'seq'> }
+  | { type: 'line'; line: ConsoleLine }
   | { type: 'result'; ownerId: string; connId: string; result: ExerciseResult }
   | { type: 'limit'; ownerId: string; limit: keyof ServerLimits | 'ring'; detail: string }
   | { type: 'swarm'; stats: SwarmStats }
@@ -300,3 +300,9 @@ export type SocketLabBridge = CommandFunctions & {
 /** IPC channel names (Electron) and WebSocket frame kinds (browser mode). */
 export const CHANNEL_COMMAND = 'socketlab:command'
 export const CHANNEL_BATCH = 'socketlab:batch'
+
+/** Browser mode: frames on `ws://127.0.0.1:<port>/bridge?token=<token>`. */
+export type WebRequest = { id: number; name: CommandName; args: unknown }
+export type WebFrame =
+  | { kind: 'result'; id: number; result: CommandResult<unknown> }
+  | { kind: 'batch'; batch: EventBatch }

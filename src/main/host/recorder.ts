@@ -1,0 +1,215 @@
+// Every socket event is recorded here: exact counters per connection, a bounded ring of recent
+// messages, console lines and lifecycle events. Front ends read it two ways: raw events as they
+// happen (CLI, tests) and batches a few times a second (the renderer). The hot path only bumps
+// counters and writes one ring slot, so recording never slows the sockets down.
+
+import type {
+  ConnectionInfo,
+  ConsoleLine,
+  Counters,
+  EngineEvent,
+  EventBatch,
+  ExerciseResult,
+  TrafficMessage,
+} from '@shared/contract'
+
+export interface RecordedMessage {
+  seq: number
+  t: number
+  connId: string
+  dir: 'in' | 'out'
+  data: Uint8Array
+}
+
+export interface RecorderOptions {
+  /** How many recent messages the traffic log keeps. */
+  ringSize?: number
+  /** How many closed connections stay listed as "recent". */
+  recentClosed?: number
+  /** At most this many messages and lines go to the renderer per batch. */
+  batchMessages?: number
+  batchLines?: number
+}
+
+type Listener = (event: EngineEvent) => void
+
+const PREVIEW_BYTES = 2048
+
+export function decodeText(data: Uint8Array): string {
+  const shown = data.length > PREVIEW_BYTES ? data.subarray(0, PREVIEW_BYTES) : data
+  return Buffer.from(shown.buffer, shown.byteOffset, shown.byteLength).toString('utf8')
+}
+
+export function toHex(data: Uint8Array): string {
+  const shown = data.length > PREVIEW_BYTES ? data.subarray(0, PREVIEW_BYTES) : data
+  return Buffer.from(shown.buffer, shown.byteOffset, shown.byteLength).toString('hex').replace(/(..)(?!$)/g, '$1 ')
+}
+
+export function toTrafficMessage(m: RecordedMessage): TrafficMessage {
+  return { seq: m.seq, t: m.t, connId: m.connId, dir: m.dir, size: m.data.length, text: decodeText(m.data), hex: toHex(m.data) }
+}
+
+export class Recorder {
+  private readonly ring: (RecordedMessage | undefined)[]
+  private seq = 0
+  private lineSeq = 0
+  /** Messages that fell out of the ring (the traffic log is bounded). */
+  ringDropped = 0
+  private readonly connections = new Map<string, ConnectionInfo>()
+  private readonly closedOrder: string[] = []
+  private readonly listeners = new Set<Listener>()
+  private readonly messageListeners = new Set<Listener>()
+  // Pending for the next batch.
+  private events: EventBatch['events'] = []
+  private lines: ConsoleLine[] = []
+  private droppedLines = 0
+  private flushedSeq = 0
+  private readonly sentCounters = new Map<string, string>()
+  private readonly opts: Required<RecorderOptions>
+  /** Batches are collected only while someone reads them (the renderer); the CLI reads raw events. */
+  batching = false
+
+  constructor(options: RecorderOptions = {}) {
+    this.opts = { ringSize: 10_000, recentClosed: 2_000, batchMessages: 500, batchLines: 1_000, ...options }
+    this.ring = new Array(this.opts.ringSize)
+  }
+
+  /** Raw events as they happen. Message events only with `{ messages: true }`. */
+  onEvent(listener: Listener, options: { messages?: boolean } = {}): () => void {
+    const set = options.messages ? this.messageListeners : this.listeners
+    set.add(listener)
+    return () => set.delete(listener)
+  }
+
+  emit(event: Exclude<EngineEvent, { type: 'message' } | { type: 'line' }>): void {
+    if (this.batching) this.events.push(event)
+    this.deliver(event)
+  }
+
+  private deliver(event: EngineEvent): void {
+    for (const l of this.listeners) l(event)
+    for (const l of this.messageListeners) l(event)
+  }
+
+  // ---- connections ----
+
+  open(conn: ConnectionInfo): Counters {
+    this.connections.set(conn.connId, conn)
+    this.emit({ type: 'conn-opened', conn: { ...conn, counters: { ...conn.counters } } })
+    return conn.counters
+  }
+
+  update(connId: string, patch: { state?: ConnectionInfo['state']; peerName?: string; local?: string }): void {
+    const conn = this.connections.get(connId)
+    if (!conn) return
+    Object.assign(conn, patch)
+    this.emit({ type: 'conn-updated', connId, ...patch })
+  }
+
+  close(connId: string, reason: string): void {
+    const conn = this.connections.get(connId)
+    if (!conn || conn.state === 'closed') return
+    conn.state = 'closed'
+    conn.closedAt = Date.now()
+    conn.closeReason = reason
+    this.emit({ type: 'conn-closed', connId, reason, counters: { ...conn.counters }, at: conn.closedAt })
+    this.closedOrder.push(connId)
+    while (this.closedOrder.length > this.opts.recentClosed) {
+      const old = this.closedOrder.shift()!
+      this.connections.delete(old)
+      this.sentCounters.delete(old)
+    }
+  }
+
+  connection(connId: string): ConnectionInfo | undefined {
+    return this.connections.get(connId)
+  }
+
+  allConnections(): ConnectionInfo[] {
+    return [...this.connections.values()].map((c) => ({ ...c, counters: { ...c.counters } }))
+  }
+
+  liveCount(): number {
+    return this.connections.size - this.closedOrder.length
+  }
+
+  // ---- messages, lines, results ----
+
+  message(connId: string, dir: 'in' | 'out', data: Uint8Array): void {
+    const seq = ++this.seq
+    const slot = seq % this.opts.ringSize
+    if (this.ring[slot] !== undefined) this.ringDropped++
+    const record: RecordedMessage = { seq, t: Date.now(), connId, dir, data }
+    this.ring[slot] = record
+    if (this.messageListeners.size) {
+      const event: EngineEvent = { type: 'message', connId, dir, t: record.t, data }
+      for (const l of this.messageListeners) l(event)
+    }
+  }
+
+  line(ownerId: string, text: string, level: 'info' | 'error' = 'info', connId?: string): void {
+    const line: ConsoleLine = { seq: ++this.lineSeq, t: Date.now(), ownerId, connId, text, level }
+    if (this.batching) {
+      if (this.lines.length < this.opts.batchLines) this.lines.push(line)
+      else this.droppedLines++
+    }
+    this.deliver({ type: 'line', line })
+  }
+
+  result(ownerId: string, connId: string, result: ExerciseResult): void {
+    this.emit({ type: 'result', ownerId, connId, result })
+  }
+
+  /** Recent messages, oldest first (optionally of one connection). */
+  recentMessages(connId?: string): RecordedMessage[] {
+    const out: RecordedMessage[] = []
+    const first = Math.max(1, this.seq - this.opts.ringSize + 1)
+    for (let s = first; s <= this.seq; s++) {
+      const m = this.ring[s % this.opts.ringSize]
+      if (m && m.seq === s && (!connId || m.connId === connId)) out.push(m)
+    }
+    return out
+  }
+
+  get messageCount(): number {
+    return this.seq
+  }
+
+  // ---- batches for the renderer ----
+
+  /** Everything since the last flush, or null when nothing happened. */
+  flush(): EventBatch | null {
+    const counters: Record<string, Counters> = {}
+    let changed = 0
+    for (const [id, conn] of this.connections) {
+      const c = conn.counters
+      const key = `${c.bytesIn}/${c.bytesOut}/${c.messagesIn}/${c.messagesOut}`
+      if (this.sentCounters.get(id) !== key) {
+        this.sentCounters.set(id, key)
+        counters[id] = { ...c }
+        changed++
+      }
+    }
+    const newest = this.seq
+    const pending = newest - this.flushedSeq
+    if (!changed && !pending && !this.events.length && !this.lines.length) return null
+    const take = Math.min(pending, this.opts.batchMessages)
+    const messages: TrafficMessage[] = []
+    for (let s = newest - take + 1; s <= newest; s++) {
+      const m = this.ring[s % this.opts.ringSize]
+      if (m && m.seq === s) messages.push(toTrafficMessage(m))
+    }
+    this.flushedSeq = newest
+    const batch: EventBatch = {
+      events: this.events,
+      messages,
+      lines: this.lines,
+      counters,
+      droppedMessages: pending - messages.length + this.droppedLines,
+    }
+    this.events = []
+    this.lines = []
+    this.droppedLines = 0
+    return batch
+  }
+}

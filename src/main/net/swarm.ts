@@ -1,0 +1,118 @@
+// Many clients: N adder clients against one server, each with its unique name, requesting flat out
+// (or with a pause) and checking every sum. The Lab 2 question 2 demo.
+
+import type { SwarmStats } from '@shared/contract'
+import type { WireSettings } from '@shared/settings'
+import { AdderClient, adderName } from '../exercises/adder'
+import type { Rng } from '../exercises/sets'
+import type { Recorder } from '../host/recorder'
+import { ExerciseClient } from './client'
+import { nextId } from './ids'
+
+export interface SwarmConfig {
+  swarmId?: string
+  host: string
+  port: number
+  count: number
+  baseName: string
+  wire: WireSettings
+  thinkMs: number
+  rng: Rng
+}
+
+/** How many clients may be connecting at once, so a crowd does not overflow the server's backlog. */
+const CONNECTING_AT_ONCE = 64
+
+export class Swarm {
+  readonly swarmId: string
+  private readonly clients: ExerciseClient[] = []
+  private launched = 0
+  private connecting = 0
+  private running = true
+  readonly stats: SwarmStats
+
+  constructor(
+    private readonly config: SwarmConfig,
+    private readonly recorder: Recorder,
+    private readonly onChange: (stats: SwarmStats) => void = () => undefined,
+  ) {
+    this.swarmId = config.swarmId ?? nextId('swarm')
+    this.stats = { swarmId: this.swarmId, count: config.count, connected: 0, answered: 0, wrong: 0, errors: 0, closed: 0, running: true }
+  }
+
+  start(): void {
+    this.recorder.line(this.swarmId, `Starting ${this.config.count} adder clients against ${this.config.host}:${this.config.port}`)
+    this.launchMore()
+  }
+
+  private launchMore(): void {
+    while (this.running && this.launched < this.config.count && this.connecting < CONNECTING_AT_ONCE) {
+      this.launch()
+    }
+  }
+
+  private launch(): void {
+    const { host, port, wire, rng, baseName, thinkMs } = this.config
+    this.launched++
+    this.connecting++
+    const name = adderName(baseName, rng)
+    const uniqueName = `${name}-${this.launched}`
+    const machine = new AdderClient({ wire, rng, peerLabel: '' }, uniqueName, { print: false })
+    let settled = false
+    let opened = false
+    const stillConnecting = (): void => {
+      if (settled) return
+      settled = true
+      this.connecting--
+      this.launchMore()
+    }
+    const client = new ExerciseClient(
+      { exercise: 'adder', host, port, wire, params: {}, rng, machine, ownerId: this.swarmId },
+      this.recorder,
+      {
+        onOpen: () => {
+          stillConnecting()
+          opened = true
+          this.stats.connected++
+          client.command('a')
+          this.onChange(this.stats)
+        },
+        onResult: (r) => {
+          if (r.kind !== 'adder') return
+          this.stats.answered++
+          if (r.correct === false) this.stats.wrong++
+          if (!this.running) return
+          if (thinkMs > 0) setTimeout(() => client.command('a'), thinkMs)
+          else setImmediate(() => client.command('a'))
+        },
+        onEnd: (outcome) => {
+          stillConnecting()
+          if (opened) this.stats.connected--
+          this.stats.closed++
+          if (!outcome.ok && this.running) {
+            this.stats.errors++
+            this.stats.lastError = outcome.error
+          }
+          this.onChange(this.stats)
+        },
+      },
+    )
+    this.clients.push(client)
+    client.start()
+  }
+
+  closeConnection(connId: string): boolean {
+    const client = this.clients.find((c) => c.connId === connId)
+    client?.stop('closed from the Connections view')
+    return client !== undefined
+  }
+
+  stop(): void {
+    if (!this.running) return
+    this.running = false
+    this.stats.running = false
+    for (const c of this.clients) c.stop('Many clients stopped')
+    this.recorder.line(this.swarmId, `Stopped: ${this.stats.answered} answers, ${this.stats.wrong} wrong, ${this.stats.errors} errors`)
+    this.onChange(this.stats)
+  }
+}

@@ -1,0 +1,56 @@
+// Test helpers over a real Host: real sockets on 127.0.0.1, port 0.
+
+import type { ConsoleLine, EngineEvent, ExerciseResult } from '@shared/contract'
+import { Host, type HostOptions } from '../../src/main/host/host'
+
+export interface Watched {
+  host: Host
+  events: EngineEvent[]
+  /** Console lines of one owner (server or client id). */
+  lines(ownerId: string): string[]
+  results(ownerId: string): ExerciseResult[]
+  allLines(): ConsoleLine[]
+  waitFor<T extends EngineEvent>(pred: (e: EngineEvent) => e is T, timeoutMs?: number): Promise<T>
+  waitUntil(check: () => boolean, what: string, timeoutMs?: number): Promise<void>
+}
+
+export function watchedHost(options: HostOptions = {}): Watched {
+  const host = new Host(options)
+  const events: EngineEvent[] = []
+  host.onEvent((e) => events.push(e))
+  const lines = (ownerId: string): string[] =>
+    events.flatMap((e) => (e.type === 'line' && e.line.ownerId === ownerId ? [e.line.text] : []))
+  const results = (ownerId: string): ExerciseResult[] =>
+    events.flatMap((e) => (e.type === 'result' && e.ownerId === ownerId ? [e.result] : []))
+  const waitUntil = async (check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> => {
+    const start = Date.now()
+    while (!check()) {
+      if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`)
+      await new Promise((r) => setTimeout(r, 10))
+    }
+  }
+  return {
+    host,
+    events,
+    lines,
+    results,
+    allLines: () => events.flatMap((e) => (e.type === 'line' ? [e.line] : [])),
+    waitFor: async (pred, timeoutMs = 10_000) => {
+      let found: EngineEvent | undefined
+      await waitUntil(() => (found = events.find(pred)) !== undefined, 'an event', timeoutMs)
+      return found as never
+    },
+    waitUntil,
+  }
+}
+
+/** Unwrap a command result or fail the test with its error. */
+export function ok<T>(result: { ok: true; value: T } | { ok: false; error: string }): T {
+  if (!result.ok) throw new Error(`command failed: ${result.error}`)
+  return result.value
+}
+
+export const clientEnded =
+  (clientId: string) =>
+  (e: EngineEvent): e is Extract<EngineEvent, { type: 'client-ended' }> =>
+    e.type === 'client-ended' && e.clientId === clientId
