@@ -130,8 +130,6 @@ export class ExerciseClient {
         socket.destroy()
         return
       }
-      this.markConnected(true)
-      this.hooks.onOpen?.()
       let lastError: string | undefined
       this.session = new Session(socket, this.machine, {
         connId,
@@ -153,6 +151,8 @@ export class ExerciseClient {
         },
       })
       this.session.begin()
+      this.markConnected(true)
+      this.hooks.onOpen?.()
     })
   }
 
