@@ -1,0 +1,196 @@
+// The window: a sidebar of pages, the current page, and a banner when the link to the host drops.
+
+import { useEffect, useState, type ReactNode } from 'react'
+import type { Exercise } from '@shared/settings'
+import { ConnectionsPage } from './pages/ConnectionsPage'
+import { ExercisePage } from './pages/ExercisePage'
+import { MachinePage } from './pages/MachinePage'
+import { SwarmPage } from './pages/SwarmPage'
+import { TrafficPage } from './pages/TrafficPage'
+import { useApp } from './store'
+
+export type PageId = 'machine' | Exercise | 'swarm' | 'connections' | 'traffic'
+
+interface NavItem {
+  id: PageId
+  label: string
+}
+
+const NAV: { group: string; items: NavItem[] }[] = [
+  { group: 'Setup', items: [{ id: 'machine', label: 'This machine' }] },
+  {
+    group: 'Lab 1',
+    items: [
+      { id: 'greeting', label: 'Greeting' },
+      { id: 'dedup', label: 'Dedup' },
+      { id: 'intersection', label: 'Intersection' },
+    ],
+  },
+  {
+    group: 'Lab 2',
+    items: [
+      { id: 'adder', label: 'Adder' },
+      { id: 'swarm', label: 'Many clients' },
+    ],
+  },
+  {
+    group: 'On the wire',
+    items: [
+      { id: 'connections', label: 'Connections' },
+      { id: 'traffic', label: 'Traffic' },
+      // { id: 'capture', label: 'Capture' }, — packet capture: another engineer builds it later.
+    ],
+  },
+]
+
+export const PAGE_IDS: PageId[] = NAV.flatMap((g) => g.items.map((i) => i.id))
+
+function pageFromHash(hash: string): PageId {
+  const id = hash.replace(/^#\/?/, '') as PageId
+  return PAGE_IDS.includes(id) ? id : 'greeting'
+}
+
+function useRoute(): PageId {
+  const [page, setPage] = useState(() => pageFromHash(window.location.hash))
+  useEffect(() => {
+    const on = (): void => setPage(pageFromHash(window.location.hash))
+    window.addEventListener('hashchange', on)
+    return () => window.removeEventListener('hashchange', on)
+  }, [])
+  return page
+}
+
+/** Alt+1 … Alt+8 jump to the pages in sidebar order. */
+function useShortcuts(): void {
+  useEffect(() => {
+    const on = (e: KeyboardEvent): void => {
+      if (!e.altKey || e.ctrlKey || e.metaKey) return
+      const n = Number(e.key)
+      if (Number.isInteger(n) && n >= 1 && n <= PAGE_IDS.length) {
+        e.preventDefault()
+        window.location.hash = `#/${PAGE_IDS[n - 1]}`
+      }
+    }
+    window.addEventListener('keydown', on)
+    return () => window.removeEventListener('keydown', on)
+  }, [])
+}
+
+function NavBadge({ id }: { id: PageId }): ReactNode {
+  // A primitive ("tone|text") so the sidebar re-renders only when a badge really changes.
+  const badge = useApp((s): string => {
+    if (id === 'connections') {
+      let live = 0
+      for (const k in s.connections) if (s.connections[k].state !== 'closed') live++
+      return live ? `ok|${live}` : ''
+    }
+    if (id === 'traffic') {
+      const n = s.traffic.length
+      return n ? `|${n > 999 ? `${Math.floor(n / 1000)}k` : n}` : ''
+    }
+    if (id === 'swarm') {
+      const st = s.swarmId ? s.swarms[s.swarmId] : undefined
+      return st?.running ? `ok|${st.connected}` : ''
+    }
+    if (id === 'machine') return ''
+    const pane = s.panes[id]
+    const server = pane.serverId ? s.servers[pane.serverId] : undefined
+    const client = pane.clientId ? s.clients[pane.clientId] : undefined
+    return server?.running || client?.running ? 'dot|●' : ''
+  })
+  if (!badge) return null
+  const [tone, text] = badge.split('|')
+  return (
+    <span className={`nav-badge ${tone}`} aria-label={tone === 'dot' ? 'running' : undefined}>
+      {text}
+    </span>
+  )
+}
+
+function Sidebar({ page }: { page: PageId }): ReactNode {
+  const mode = useApp((s) => (s.link.wasOpen || s.link.state === 'open' ? 'ok' : 'wait'))
+  return (
+    <nav className="sidebar" aria-label="Pages">
+      <div className="brand">
+        <span className="brand-mark" aria-hidden="true">
+          ⇄
+        </span>
+        <span className="brand-name">SocketLab</span>
+        <span className={`brand-dot ${mode}`} title={mode === 'ok' ? 'Connected to the engine' : 'Connecting…'} />
+      </div>
+      {NAV.map((g) => (
+        <div className="nav-group" key={g.group}>
+          <div className="nav-group-title">{g.group}</div>
+          <ul>
+            {g.items.map((item) => (
+              <li key={item.id}>
+                <a
+                  href={`#/${item.id}`}
+                  className={`nav-link ${page === item.id ? 'active' : ''}`}
+                  aria-current={page === item.id ? 'page' : undefined}
+                  data-testid={`nav-${item.id}`}
+                >
+                  <span>{item.label}</span>
+                  <NavBadge id={item.id} />
+                </a>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ))}
+      <div className="sidebar-foot small muted">Alt+1…{PAGE_IDS.length} switch pages</div>
+    </nav>
+  )
+}
+
+function LinkBanner(): ReactNode {
+  const link = useApp((s) => s.link)
+  if (link.state === 'open') return null
+  if (!link.wasOpen && link.state === 'connecting' && link.attempt === 0) {
+    return (
+      <div className="banner info" role="status" data-testid="link-banner">
+        Connecting to SocketLab…
+      </div>
+    )
+  }
+  return (
+    <div className="banner err" role="alert" data-testid="link-banner">
+      <b>Lost the connection to SocketLab</b> — reconnecting{link.attempt > 1 ? ` (attempt ${link.attempt})` : ''}… Servers and
+      clients keep running in the engine; keep the terminal that started SocketLab open.
+    </div>
+  )
+}
+
+function Page({ page }: { page: PageId }): ReactNode {
+  switch (page) {
+    case 'machine':
+      return <MachinePage />
+    case 'swarm':
+      return <SwarmPage />
+    case 'connections':
+      return <ConnectionsPage />
+    case 'traffic':
+      return <TrafficPage />
+    default:
+      return <ExercisePage key={page} exercise={page} />
+  }
+}
+
+export function App(): ReactNode {
+  const page = useRoute()
+  useShortcuts()
+  useEffect(() => {
+    document.querySelector<HTMLElement>('main')?.focus({ preventScroll: true })
+  }, [page])
+  return (
+    <div className="app">
+      <Sidebar page={page} />
+      <div className="main-col">
+        <LinkBanner />
+        <main className="main" tabIndex={-1} aria-live="off">
+          <Page page={page} />
+        </main>
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,203 @@
+// The Server pane of an exercise page: where it listens, how many clients at a time, start/stop,
+// limits hit, and its console.
+
+import { useState, type ReactNode } from 'react'
+import type { Exercise } from '@shared/settings'
+import { Console } from '../components/Console'
+import { FieldRow, FormError, SelectField, TextField } from '../components/fields'
+import { WIRE_FIELDS } from '../components/WirePanel'
+import { appStore, formKey, setExerciseField, useActions, useApp } from '../store'
+import { CopyButton } from '../components/CopyButton'
+
+const SERVER_FIELDS = ['host', 'port', 'oneAtATime', 'setSize', ...WIRE_FIELDS]
+
+const BIND_OPTIONS = [
+  { value: 'all', label: 'All interfaces (0.0.0.0 and ::)' },
+  { value: 'loopback', label: 'Loopback only (127.0.0.1)' },
+] as const
+
+/** Live connections of one owner, derived from the store (never counted twice). */
+export function useLiveCount(ownerId: string | undefined): number {
+  return useApp((s) => {
+    if (!ownerId) return 0
+    let n = 0
+    for (const id in s.connections) {
+      const c = s.connections[id]
+      if (c.ownerId === ownerId && c.state !== 'closed') n++
+    }
+    return n
+  })
+}
+
+/** The address a neighbour should type: the first LAN IPv4 address, if any. */
+function useLanAddress(): string | undefined {
+  return useApp((s) => s.interfaces?.find((i) => !i.internal && i.family === 'IPv4')?.address)
+}
+
+export function ServerPane({ exercise }: { exercise: Exercise }): ReactNode {
+  const actions = useActions()
+  const form = formKey.server(exercise)
+  const server = useApp((s) => s.settings.exercises[exercise].server)
+  const serverId = useApp((s) => s.panes[exercise].serverId)
+  const entry = useApp((s) => (serverId ? s.servers[serverId] : undefined))
+  const hits = useApp((s) => (serverId ? s.limits[serverId] : undefined))
+  const live = useLiveCount(serverId)
+  const lan = useLanAddress()
+  const [busy, setBusy] = useState(false)
+  const running = !!entry?.running
+  const set = <K extends keyof typeof server>(key: K, value: (typeof server)[K]): void =>
+    setExerciseField(appStore, exercise, 'server', key, value)
+
+  const submit = async (): Promise<void> => {
+    if (busy) return
+    setBusy(true)
+    try {
+      if (running) await actions.stopServer(exercise)
+      else await actions.startServer(exercise)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  const info = entry?.info
+  const neighbourHost = info && server.bind === 'all' && lan ? lan : undefined
+
+  return (
+    <section className="panel pane" aria-labelledby={`${exercise}-server-h`} data-testid="server-pane">
+      <header className="pane-head">
+        <h3 id={`${exercise}-server-h`}>Server</h3>
+        {running ? (
+          <span className="pill ok" data-testid="server-status">
+            Listening
+          </span>
+        ) : (
+          <span className="pill" data-testid="server-status">
+            Stopped
+          </span>
+        )}
+      </header>
+      <form
+        className="pane-form"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault()
+          void submit()
+        }}
+      >
+        <FieldRow form={form} fields={['host', 'port', 'setSize']}>
+          <SelectField
+            label="Listen on"
+            value={server.bind}
+            options={BIND_OPTIONS}
+            onChange={(v) => set('bind', v)}
+            form={form}
+            field="host"
+            testid="server-bind"
+            width="l"
+            disabled={running}
+          />
+          <TextField
+            label="Port"
+            value={server.port}
+            onChange={(v) => set('port', v)}
+            form={form}
+            field="port"
+            testid="server-port"
+            numeric
+            width="s"
+            placeholder="12345"
+            disabled={running}
+          />
+          {exercise === 'intersection' && (
+            <TextField
+              label="Own set size"
+              value={server.setSize}
+              onChange={(v) => set('setSize', v)}
+              form={form}
+              field="setSize"
+              testid="server-set-size"
+              numeric
+              width="xs"
+              disabled={running}
+            />
+          )}
+        </FieldRow>
+        <fieldset className="radios" disabled={running}>
+          <legend>Clients</legend>
+          <div className="radio-row">
+            <label>
+              <input
+                type="radio"
+                name={`${exercise}-mode`}
+                checked={!server.oneAtATime}
+                onChange={() => set('oneAtATime', false)}
+                data-testid="server-concurrent"
+              />
+              Many at a time (a thread per client)
+            </label>
+            <label>
+              <input
+                type="radio"
+                name={`${exercise}-mode`}
+                checked={server.oneAtATime}
+                onChange={() => set('oneAtATime', true)}
+                data-testid="server-sequential"
+              />
+              One at a time (the handout&rsquo;s accept loop)
+            </label>
+          </div>
+        </fieldset>
+        <div className="actions">
+          {running ? (
+            <button type="submit" className="btn danger" disabled={busy} data-testid="server-stop">
+              Stop server
+            </button>
+          ) : (
+            <button type="submit" className="btn primary" disabled={busy} data-testid="server-start">
+              {busy ? 'Starting…' : 'Start server'}
+            </button>
+          )}
+          {running && info && (
+            <span className="status-text" data-testid="server-listening">
+              on <b className="mono">{info.address.includes(':') ? `[${info.address}]` : info.address}</b> port{' '}
+              <b className="mono" data-testid="server-actual-port">
+                {info.port}
+              </b>{' '}
+              · {live} connected
+            </span>
+          )}
+          {!running && entry?.stoppedReason && <span className="status-text muted">Stopped ({entry.stoppedReason})</span>}
+        </div>
+        <FormError form={form} fields={SERVER_FIELDS} />
+        {running && info && (
+          <div className="hint">
+            {neighbourHost ? (
+              <>
+                A neighbour connects to <b className="mono">{neighbourHost}</b> port <b className="mono">{info.port}</b>
+                <CopyButton text={`${neighbourHost} ${info.port}`} label="Copy address and port" />
+              </>
+            ) : (
+              <>Only this machine can connect (127.0.0.1 port {info.port}).</>
+            )}
+          </div>
+        )}
+        {hits && hits.length > 0 && (
+          <div className="limit-hits" data-testid="server-limits" role="status">
+            {hits.map((h) => (
+              <div key={h.limit} className="limit-hit">
+                <span className="pill warn">limit</span> {h.detail}
+                {h.count > 1 && <span className="muted"> ×{h.count}</span>}
+              </div>
+            ))}
+          </div>
+        )}
+      </form>
+      <Console
+        ownerId={serverId}
+        testid="server-console"
+        label="Server console"
+        empty="Start the server: what it prints appears here."
+      />
+    </section>
+  )
+}

@@ -1,0 +1,276 @@
+// Many clients: N adder clients against any host:port, with live counts (the Lab 2 question 2 demo).
+
+import { useEffect, useState, type ReactNode } from 'react'
+import { Console } from '../components/Console'
+import { FieldRow, FormError, TextField } from '../components/fields'
+import { formatCount } from '../format'
+import { appStore, formKey, setHost, setSwarmField, useActions, useApp } from '../store'
+import { useLiveCount } from './ServerPane'
+
+const SWARM_FIELDS = ['host', 'port', 'count', 'thinkMs', 'baseName']
+
+/** Answers per second over the last few seconds, sampled once a second from the store. */
+function useRate(swarmId: string | undefined): number {
+  const [rate, setRate] = useState(0)
+  useEffect(() => {
+    const samples: { t: number; n: number }[] = []
+    const sample = (): void => {
+      const st = swarmId ? appStore.getState().swarms[swarmId] : undefined
+      if (!st?.running) {
+        samples.length = 0
+        setRate(0)
+        return
+      }
+      const now = performance.now()
+      samples.push({ t: now, n: st.answered })
+      while (samples.length > 4) samples.shift()
+      const first = samples[0]
+      const dt = (now - first.t) / 1000
+      setRate(dt > 0.5 ? (st.answered - first.n) / dt : 0)
+    }
+    sample()
+    const timer = setInterval(sample, 1000)
+    return () => clearInterval(timer)
+  }, [swarmId])
+  return rate
+}
+
+function Stat({
+  label,
+  value,
+  testid,
+  tone,
+}: {
+  label: string
+  value: ReactNode
+  testid: string
+  tone?: 'ok' | 'err' | 'warn'
+}): ReactNode {
+  return (
+    <div className={`stat ${tone ?? ''}`}>
+      <div className="stat-value" data-testid={testid}>
+        {value}
+      </div>
+      <div className="stat-label">{label}</div>
+    </div>
+  )
+}
+
+export function SwarmPage(): ReactNode {
+  const actions = useActions()
+  const host = useApp((s) => s.settings.host)
+  const form = useApp((s) => s.settings.swarm)
+  const swarmId = useApp((s) => s.swarmId)
+  const stats = useApp((s) => (s.swarmId ? s.swarms[s.swarmId] : undefined))
+  const adderServerId = useApp((s) => s.panes.adder.serverId)
+  const adderServer = useApp((s) => (adderServerId ? s.servers[adderServerId] : undefined))
+  const serverLive = useLiveCount(adderServer?.running ? adderServerId : undefined)
+  const [busy, setBusy] = useState(false)
+  const running = !!stats?.running
+  const rate = useRate(swarmId)
+  const key = formKey.swarm
+
+  const withBusy = async (f: () => Promise<unknown>): Promise<void> => {
+    if (busy) return
+    setBusy(true)
+    try {
+      await f()
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  const count = stats?.count ?? 0
+  const pct = count ? Math.min(100, Math.round(((stats?.connected ?? 0) / count) * 100)) : 0
+  const aimed = adderServer?.running && host === '127.0.0.1' && form.port === String(adderServer.info.port)
+
+  return (
+    <div className="page" data-testid="page-swarm">
+      <header className="page-head">
+        <h2>Many clients</h2>
+        <p className="muted">
+          Start up to 1000 adder clients at once against any server, each with its own name, asking for sums flat out or with a
+          pause. A server that serves one client at a time keeps all but one waiting: that is Lab 2, question 2.
+        </p>
+      </header>
+
+      <section className="panel">
+        <header className="pane-head">
+          <h3>Target</h3>
+          {adderServer?.running ? (
+            <span className="pill ok" data-testid="swarm-server-status">
+              Our adder server: port {adderServer.info.port}, {adderServer.info.oneAtATime ? 'one at a time' : 'many at a time'},{' '}
+              {serverLive} connected
+            </span>
+          ) : (
+            <span className="pill">No adder server running here</span>
+          )}
+        </header>
+        <form
+          className="pane-form"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault()
+            void withBusy(() => (running ? actions.stopSwarm() : actions.startSwarm()))
+          }}
+        >
+          <FieldRow form={key} fields={['host', 'port']}>
+            <TextField
+              label="Server host or IP"
+              value={host}
+              onChange={(v) => setHost(appStore, v)}
+              form={key}
+              field="host"
+              testid="swarm-host"
+              width="l"
+              disabled={running}
+            />
+            <TextField
+              label="Port"
+              value={form.port}
+              onChange={(v) => setSwarmField(appStore, 'port', v)}
+              form={key}
+              field="port"
+              testid="swarm-port"
+              numeric
+              width="s"
+              disabled={running}
+            />
+            <div className="field">
+              <span className="label-spacer" aria-hidden="true">
+                &nbsp;
+              </span>
+              <button
+                type="button"
+                className="btn"
+                disabled={running || busy || !!aimed}
+                data-testid="swarm-local-server"
+                onClick={() => void withBusy(() => actions.adderServerForSwarm())}
+              >
+                {adderServer?.running
+                  ? aimed
+                    ? 'Aimed at our adder server'
+                    : 'Aim at our adder server'
+                  : 'Start an adder server here and aim at it'}
+              </button>
+            </div>
+          </FieldRow>
+          <FieldRow form={key} fields={['count', 'thinkMs', 'baseName']}>
+            <TextField
+              label="Clients (1 to 1000)"
+              value={form.count}
+              onChange={(v) => setSwarmField(appStore, 'count', v)}
+              form={key}
+              field="count"
+              testid="swarm-count"
+              numeric
+              width="s"
+              disabled={running}
+            />
+            <TextField
+              label="Pause between requests (ms, 0 = flat out)"
+              value={form.thinkMs}
+              onChange={(v) => setSwarmField(appStore, 'thinkMs', v)}
+              form={key}
+              field="thinkMs"
+              testid="swarm-think"
+              numeric
+              width="l"
+              disabled={running}
+            />
+            <TextField
+              label="Base name"
+              value={form.baseName}
+              onChange={(v) => setSwarmField(appStore, 'baseName', v)}
+              form={key}
+              field="baseName"
+              testid="swarm-base-name"
+              width="s"
+              disabled={running}
+            />
+          </FieldRow>
+          <div className="actions">
+            {running ? (
+              <button type="submit" className="btn danger" disabled={busy} data-testid="swarm-stop">
+                Stop all clients
+              </button>
+            ) : (
+              <button type="submit" className="btn primary" disabled={busy} data-testid="swarm-start">
+                Start {form.count.trim() || 'N'} clients
+              </button>
+            )}
+            <span className="muted small">The adder page&rsquo;s wire settings apply (pair separator, pacing, timeouts).</span>
+          </div>
+          <FormError form={key} fields={SWARM_FIELDS} />
+        </form>
+      </section>
+
+      <section className="panel" aria-labelledby="swarm-stats-h">
+        <header className="pane-head">
+          <h3 id="swarm-stats-h">Live counts</h3>
+          {stats && (
+            <span className={`pill ${running ? 'ok' : ''}`} data-testid="swarm-state">
+              {running ? 'Running' : 'Stopped'}
+            </span>
+          )}
+        </header>
+        {stats ? (
+          <>
+            <div className="stats">
+              <Stat
+                label={`connected of ${formatCount(count)}`}
+                value={formatCount(stats.connected)}
+                testid="swarm-connected"
+                tone="ok"
+              />
+              <Stat label="requests answered" value={formatCount(stats.answered)} testid="swarm-answered" />
+              <Stat label="answers per second" value={formatCount(Math.round(rate))} testid="swarm-rate" />
+              <Stat
+                label="wrong answers"
+                value={formatCount(stats.wrong)}
+                testid="swarm-wrong"
+                tone={stats.wrong ? 'err' : undefined}
+              />
+              <Stat
+                label="errors"
+                value={formatCount(stats.errors)}
+                testid="swarm-errors"
+                tone={stats.errors ? 'err' : undefined}
+              />
+              <Stat label="closed" value={formatCount(stats.closed)} testid="swarm-closed" />
+            </div>
+            <div
+              className="progress"
+              role="progressbar"
+              aria-label="Clients connected"
+              aria-valuemin={0}
+              aria-valuemax={count}
+              aria-valuenow={stats.connected}
+            >
+              <div className="progress-bar" style={{ width: `${pct}%` }} />
+            </div>
+            <p className="small muted">
+              Each client is a connection of its own: <a href="#/connections">see them in Connections</a>.
+            </p>
+            {stats.lastError && (
+              <div className="field-error" data-testid="swarm-last-error">
+                Last error: {stats.lastError}
+              </div>
+            )}
+          </>
+        ) : (
+          <p className="muted">Not started yet.</p>
+        )}
+      </section>
+      <section className="panel">
+        <Console
+          ownerId={swarmId}
+          testid="swarm-console"
+          label="Many clients log"
+          empty="Start the clients: what happens to the crowd shows here."
+          height={140}
+        />
+      </section>
+    </div>
+  )
+}

@@ -1,0 +1,438 @@
+// The renderer's store without a DOM: batches folded in, counters exact, consoles per owner, traffic
+// bounded, swarm stats, snapshots, and command errors put next to the field they name.
+
+import { describe, expect, it } from 'vitest'
+import type {
+  CommandResult,
+  ConnectionInfo,
+  ConsoleLine,
+  EventBatch,
+  ServerInfo,
+  SocketLabBridge,
+  TrafficMessage,
+} from '@shared/contract'
+import { DEFAULT_LIMITS, DEFAULT_WIRE } from '@shared/settings'
+import { clientArgs, parseNumberList, plainError, serverArgs } from '@renderer/store/forms'
+import {
+  defaultSettings,
+  loadSettings,
+  mergeSettings,
+  regenerateName,
+  saveSettings,
+  SETTINGS_KEY,
+} from '@renderer/store/settings'
+import { LIMITS, reduceBatch } from '@renderer/store/state'
+import { applyBatch, createActions, createAppStore, formKey, setExerciseField, type AppStore } from '@renderer/store/store'
+
+function batch(part: Partial<EventBatch> = {}): EventBatch {
+  return { events: [], messages: [], lines: [], counters: {}, droppedMessages: 0, droppedLines: 0, droppedResults: 0, ...part }
+}
+
+const zero = { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0 }
+
+function conn(id: string, patch: Partial<ConnectionInfo> = {}): ConnectionInfo {
+  return {
+    connId: id,
+    role: 'server',
+    exercise: 'adder',
+    ownerId: 'srv-1',
+    local: '127.0.0.1:12345',
+    remote: `127.0.0.1:${40000 + Number(id.replace(/\D/g, '') || 0)}`,
+    state: 'open',
+    openedAt: 1000,
+    counters: { ...zero },
+    ...patch,
+  }
+}
+
+function server(id = 'srv-1', port = 12345): ServerInfo {
+  return {
+    serverId: id,
+    exercise: 'greeting',
+    address: '0.0.0.0',
+    port,
+    oneAtATime: false,
+    limits: DEFAULT_LIMITS,
+    wire: DEFAULT_WIRE,
+    startedAt: 1,
+  }
+}
+
+let seq = 0
+function line(ownerId: string, text: string, level: 'info' | 'error' = 'info'): ConsoleLine {
+  return { seq: ++seq, t: 1, ownerId, text, level }
+}
+function msg(connId: string, dir: 'in' | 'out', text: string): TrafficMessage {
+  return { seq: ++seq, t: 1, connId, dir, size: text.length, text, hex: '' }
+}
+
+function fresh(): AppStore {
+  return createAppStore(defaultSettings())
+}
+
+describe('batches', () => {
+  it('tracks servers, clients and connections through their lives', () => {
+    const store = fresh()
+    applyBatch(
+      store,
+      batch({
+        events: [
+          { type: 'server-started', server: server() },
+          { type: 'client-started', client: { clientId: 'cli-1', exercise: 'greeting', host: '127.0.0.1', port: 12345 } },
+          { type: 'conn-opened', conn: conn('conn-1') },
+          { type: 'conn-opened', conn: conn('conn-2', { role: 'client', ownerId: 'cli-1', state: 'connecting', local: '' }) },
+          { type: 'conn-updated', connId: 'conn-2', state: 'open', local: '127.0.0.1:40002' },
+          { type: 'conn-updated', connId: 'conn-1', peerName: 'alice-1234' },
+        ],
+      }),
+    )
+    let s = store.getState()
+    expect(s.servers['srv-1'].running).toBe(true)
+    expect(s.clients['cli-1'].running).toBe(true)
+    expect(s.connections['conn-2']).toMatchObject({ state: 'open', local: '127.0.0.1:40002' })
+    expect(s.connections['conn-1'].peerName).toBe('alice-1234')
+
+    applyBatch(
+      store,
+      batch({
+        events: [
+          {
+            type: 'conn-closed',
+            connId: 'conn-2',
+            reason: 'exchange complete',
+            counters: { bytesIn: 24, bytesOut: 26, messagesIn: 1, messagesOut: 1 },
+            at: 5000,
+          },
+          { type: 'client-ended', clientId: 'cli-1', ok: true },
+          { type: 'server-stopped', serverId: 'srv-1', reason: 'stopped' },
+        ],
+      }),
+    )
+    s = store.getState()
+    expect(s.connections['conn-2']).toMatchObject({ state: 'closed', closedAt: 5000, closeReason: 'exchange complete' })
+    expect(s.connections['conn-2'].counters.bytesOut).toBe(26)
+    expect(s.closedOrder).toEqual(['conn-2'])
+    expect(s.clients['cli-1']).toMatchObject({ running: false, ok: true })
+    expect(s.servers['srv-1']).toMatchObject({ running: false, stoppedReason: 'stopped' })
+  })
+
+  it('applies exact counters and leaves unchanged connections the same objects', () => {
+    const store = fresh()
+    applyBatch(
+      store,
+      batch({
+        events: [
+          { type: 'conn-opened', conn: conn('conn-1') },
+          { type: 'conn-opened', conn: conn('conn-2') },
+        ],
+      }),
+    )
+    const before = store.getState().connections
+    applyBatch(
+      store,
+      batch({
+        counters: { 'conn-1': { bytesIn: 3, bytesOut: 2, messagesIn: 1, messagesOut: 1 }, 'conn-9': { ...zero, bytesIn: 1 } },
+      }),
+    )
+    const after = store.getState().connections
+    expect(after['conn-1'].counters).toEqual({ bytesIn: 3, bytesOut: 2, messagesIn: 1, messagesOut: 1 })
+    // Rows memoised on the connection object re-render only for conn-1.
+    expect(after['conn-2']).toBe(before['conn-2'])
+    expect(after['conn-1']).not.toBe(before['conn-1'])
+    // Counters of an unknown connection are ignored, not invented.
+    expect(after['conn-9']).toBeUndefined()
+  })
+
+  it('applies one batch with one state change', () => {
+    const store = fresh()
+    let notifications = 0
+    store.subscribe(() => notifications++)
+    applyBatch(
+      store,
+      batch({
+        events: Array.from({ length: 1000 }, (_, i) => ({ type: 'conn-opened' as const, conn: conn(`conn-${i}`) })),
+        lines: [line('srv-1', 'a'), line('srv-1', 'b')],
+        messages: [msg('conn-1', 'in', 'x')],
+      }),
+    )
+    expect(notifications).toBe(1)
+    expect(Object.keys(store.getState().connections)).toHaveLength(1000)
+  })
+
+  it('keeps each console to exactly its owner’s lines, in order, bounded', () => {
+    const store = fresh()
+    applyBatch(
+      store,
+      batch({
+        lines: [
+          line('srv-1', "Got connection from ('127.0.0.1', 5000)"),
+          line('cli-1', 'Thank you for connecting'),
+          line('srv-1', 'It was nice talking to you'),
+        ],
+      }),
+    )
+    const s = store.getState()
+    expect(s.lines['srv-1'].map((l) => l.text)).toEqual(["Got connection from ('127.0.0.1', 5000)", 'It was nice talking to you'])
+    expect(s.lines['cli-1'].map((l) => l.text)).toEqual(['Thank you for connecting'])
+
+    const many = Array.from({ length: LIMITS.linesPerOwner + 50 }, (_, i) => line('srv-1', `line ${i}`))
+    applyBatch(store, batch({ lines: many }))
+    const kept = store.getState().lines['srv-1']
+    expect(kept).toHaveLength(LIMITS.linesPerOwner)
+    expect(kept[kept.length - 1].text).toBe(`line ${LIMITS.linesPerOwner + 49}`)
+    expect(store.getState().lines['cli-1']).toBe(s.lines['cli-1'])
+  })
+
+  it('bounds the traffic array and counts what left it and what never came', () => {
+    const store = fresh()
+    const n = LIMITS.traffic + 1234
+    for (let i = 0; i < n; i += 5000) {
+      const part = Array.from({ length: Math.min(5000, n - i) }, (_, k) => msg('conn-1', (i + k) % 2 ? 'in' : 'out', `m${i + k}`))
+      applyBatch(store, batch({ messages: part, droppedMessages: 10 }))
+    }
+    const s = store.getState()
+    expect(s.traffic).toHaveLength(LIMITS.traffic)
+    expect(s.traffic[s.traffic.length - 1].text).toBe(`m${n - 1}`)
+    expect(s.traffic[0].text).toBe(`m${n - LIMITS.traffic}`)
+    expect(s.trafficTrimmed).toBe(1234)
+    expect(s.droppedMessages).toBe(10 * Math.ceil(n / 5000))
+  })
+
+  it('bounds recent closed connections but never live ones', () => {
+    const store = fresh()
+    const total = LIMITS.closedConnections + 100
+    applyBatch(store, batch({ events: [{ type: 'conn-opened', conn: conn('live-1') }] }))
+    applyBatch(
+      store,
+      batch({ events: Array.from({ length: total }, (_, i) => ({ type: 'conn-opened' as const, conn: conn(`c-${i}`) })) }),
+    )
+    applyBatch(
+      store,
+      batch({
+        events: Array.from({ length: total }, (_, i) => ({
+          type: 'conn-closed' as const,
+          connId: `c-${i}`,
+          reason: 'done',
+          counters: zero,
+          at: i,
+        })),
+      }),
+    )
+    const s = store.getState()
+    expect(s.closedOrder).toHaveLength(LIMITS.closedConnections)
+    expect(s.connections['c-0']).toBeUndefined()
+    expect(s.connections[`c-${total - 1}`].state).toBe('closed')
+    expect(s.connections['live-1'].state).toBe('open')
+  })
+
+  it('keeps results per owner and counts limit hits', () => {
+    const store = fresh()
+    applyBatch(
+      store,
+      batch({
+        events: [
+          {
+            type: 'result',
+            ownerId: 'cli-1',
+            connId: 'conn-1',
+            result: { kind: 'dedup', sent: [1, 5, 5], final: [1, 5], duplicates: [{ value: 5, count: 2 }], correct: true },
+          },
+          { type: 'limit', ownerId: 'srv-1', limit: 'maxClients', detail: 'server full (2 clients)' },
+          { type: 'limit', ownerId: 'srv-1', limit: 'maxClients', detail: 'server full (2 clients)' },
+          { type: 'limit', ownerId: 'srv-1', limit: 'maxMessageBytes', detail: 'message too long' },
+        ],
+      }),
+    )
+    const s = store.getState()
+    expect(s.results['cli-1'][0].result).toMatchObject({ kind: 'dedup', final: [1, 5] })
+    expect(s.limits['srv-1']).toEqual([
+      expect.objectContaining({ limit: 'maxClients', count: 2 }),
+      expect.objectContaining({ limit: 'maxMessageBytes', count: 1 }),
+    ])
+  })
+
+  it('takes swarm stats as they come', () => {
+    const store = fresh()
+    const stats = {
+      swarmId: 'swarm-1',
+      count: 50,
+      connected: 12,
+      answered: 340,
+      wrong: 0,
+      errors: 1,
+      closed: 1,
+      running: true,
+      lastError: 'reset',
+    }
+    applyBatch(store, batch({ events: [{ type: 'swarm', stats }] }))
+    applyBatch(store, batch({ events: [{ type: 'swarm', stats: { ...stats, connected: 50, answered: 900 } }] }))
+    expect(store.getState().swarms['swarm-1']).toMatchObject({ connected: 50, answered: 900, errors: 1 })
+  })
+
+  it('changes nothing for an empty batch', () => {
+    const store = fresh()
+    const s = store.getState()
+    expect(reduceBatch(s, batch())).toEqual({})
+  })
+})
+
+// ---------- commands ----------
+
+type Calls = { name: string; args: unknown }[]
+
+function fakeBridge(answers: Partial<Record<keyof SocketLabBridge, (args: never) => CommandResult<unknown>>>): {
+  bridge: SocketLabBridge
+  calls: Calls
+} {
+  const calls: Calls = []
+  const bridge = new Proxy({} as SocketLabBridge, {
+    get(_t, name: string) {
+      if (name === 'mode') return 'web'
+      if (name === 'onBatch') return () => () => undefined
+      return async (args: unknown) => {
+        calls.push({ name, args })
+        const answer = (answers as Record<string, ((a: unknown) => CommandResult<unknown>) | undefined>)[name]
+        return answer ? answer(args) : { ok: true, value: null }
+      }
+    },
+  })
+  return { bridge, calls }
+}
+
+describe('commands and errors by field', () => {
+  it('puts a bad port next to the port field, in plain words', async () => {
+    const store = fresh()
+    setExerciseField(store, 'greeting', 'server', 'port', '70000')
+    const { bridge, calls } = fakeBridge({ serverStart: () => ({ ok: false, error: 'port: must be 0 to 65535', field: 'port' }) })
+    const actions = createActions(store, bridge)
+    expect(await actions.startServer('greeting')).toBe(false)
+    expect(calls[0].args).toMatchObject({ exercise: 'greeting', port: 70000, host: 'all' })
+    expect(store.getState().errors[formKey.server('greeting')]).toEqual({ error: 'Port must be 0 to 65535.', field: 'port' })
+  })
+
+  it('puts a refused connection next to the field the host names, and clears it on success', async () => {
+    const store = fresh()
+    let refuse = true
+    const { bridge } = fakeBridge({
+      clientStart: () =>
+        refuse
+          ? {
+              ok: false,
+              error: 'Nothing is listening at 127.0.0.1:9. Is the server started on that port, and is a firewall in the way?',
+              field: 'port',
+            }
+          : { ok: true, value: { clientId: 'cli-7', exercise: 'greeting', host: '127.0.0.1', port: 9 } },
+    })
+    const actions = createActions(store, bridge)
+    expect(await actions.runClient('greeting')).toBe(false)
+    expect(store.getState().errors[formKey.client('greeting')]).toMatchObject({
+      field: 'port',
+      error: expect.stringContaining('Nothing is listening at 127.0.0.1:9'),
+    })
+    expect(store.getState().panes.greeting.clientId).toBeUndefined()
+    refuse = false
+    expect(await actions.runClient('greeting')).toBe(true)
+    expect(store.getState().errors[formKey.client('greeting')]).toBeUndefined()
+    expect(store.getState().panes.greeting.clientId).toBe('cli-7')
+    expect(store.getState().clients['cli-7'].running).toBe(true)
+  })
+
+  it('checks number syntax before sending, with the field named', async () => {
+    const store = fresh()
+    setExerciseField(store, 'dedup', 'client', 'port', '12x')
+    const { bridge, calls } = fakeBridge({})
+    const actions = createActions(store, bridge)
+    expect(await actions.runClient('dedup')).toBe(false)
+    expect(calls).toHaveLength(0)
+    expect(store.getState().errors[formKey.client('dedup')]).toMatchObject({
+      field: 'port',
+      error: 'Port must be a whole number, not "12x".',
+    })
+  })
+
+  it('records the server it started for its page, and the swarm', async () => {
+    const store = fresh()
+    const { bridge } = fakeBridge({
+      serverStart: () => ({ ok: true, value: server('srv-4', 43210) }),
+      swarmStart: () => ({ ok: true, value: { swarmId: 'swarm-2', host: '127.0.0.1', port: 43210, count: 50 } }),
+    })
+    const actions = createActions(store, bridge)
+    expect(await actions.adderServerForSwarm()).toBe(true)
+    expect(store.getState().panes.adder.serverId).toBe('srv-4')
+    expect(store.getState().settings.swarm.port).toBe('43210')
+    expect(await actions.startSwarm()).toBe(true)
+    expect(store.getState().swarmId).toBe('swarm-2')
+    expect(store.getState().swarms['swarm-2']).toMatchObject({ count: 50, running: true })
+  })
+})
+
+describe('forms and settings', () => {
+  it('builds each exercise’s client arguments', () => {
+    const s = defaultSettings()
+    s.exercises.dedup.client.numbers = '[3, 14, 15, 3]'
+    expect(clientArgs('dedup', ' 10.0.0.5 ', s.exercises.dedup)).toMatchObject({
+      ok: true,
+      value: { host: '10.0.0.5', port: 12345, params: { numbers: [3, 14, 15, 3] } },
+    })
+    s.exercises.adder.client.name = 'alice-1234'
+    expect(clientArgs('adder', '127.0.0.1', s.exercises.adder)).toMatchObject({
+      ok: true,
+      value: { params: { name: 'alice-1234' } },
+    })
+    s.exercises.greeting.client.localPort = '32451'
+    expect(clientArgs('greeting', '127.0.0.1', s.exercises.greeting)).toMatchObject({
+      ok: true,
+      value: { localPort: 32451, params: { ack: 'It was nice talking to you' } },
+    })
+    expect(serverArgs('intersection', s.exercises.intersection)).toMatchObject({
+      ok: true,
+      value: { setSize: 25, wire: DEFAULT_WIRE, limits: DEFAULT_LIMITS },
+    })
+    s.exercises.adder.wire.paceMs = 'fast'
+    expect(serverArgs('adder', s.exercises.adder)).toMatchObject({ ok: false, field: 'paceMs' })
+  })
+
+  it('parses number lists the ways students type them', () => {
+    expect(parseNumberList('[1, 5, 5, 9]')).toEqual({ ok: true, value: [1, 5, 5, 9] })
+    expect(parseNumberList('1 5\n5,9')).toEqual({ ok: true, value: [1, 5, 5, 9] })
+    expect(parseNumberList('1, five')).toMatchObject({ ok: false, field: 'numbers' })
+    expect(parseNumberList('  ')).toMatchObject({ ok: false, field: 'numbers' })
+  })
+
+  it('words host errors plainly', () => {
+    expect(plainError('port: must be 0 to 65535', 'port')).toBe('Port must be 0 to 65535.')
+    expect(plainError('host: enter a host name or IP address', 'host')).toBe('Host: enter a host name or IP address.')
+    expect(plainError('wire.paceMs: Invalid input: expected number, received null', 'paceMs')).toBe(
+      'Pacing gap must be a number.',
+    )
+    expect(
+      plainError('Port 12345 is already in use (another server, or one still closing). Stop it or choose another port.', 'port'),
+    ).toBe('Port 12345 is already in use (another server, or one still closing). Stop it or choose another port.')
+  })
+
+  it('persists settings and merges them over the defaults', () => {
+    const mem = new Map<string, string>()
+    const storage = { getItem: (k: string) => mem.get(k) ?? null, setItem: (k: string, v: string) => void mem.set(k, v) }
+    const s = defaultSettings()
+    s.host = '192.168.1.23'
+    s.exercises.adder.client.name = 'bob-4242'
+    s.exercises.adder.wire.pairSeparator = ','
+    saveSettings(s, storage)
+    expect(mem.has(SETTINGS_KEY)).toBe(true)
+    const loaded = loadSettings(storage)
+    expect(loaded.host).toBe('192.168.1.23')
+    expect(loaded.exercises.adder.client.name).toBe('bob-4242')
+    expect(loaded.exercises.adder.wire.pairSeparator).toBe(',')
+    // A field missing from old saved settings keeps its default; junk is ignored.
+    const merged = mergeSettings({ host: 5, exercises: { greeting: { server: { port: '4000' } } } })
+    expect(merged.host).toBe('127.0.0.1')
+    expect(merged.exercises.greeting.server).toMatchObject({ port: '4000', bind: 'all', oneAtATime: false })
+    expect(loadSettings({ getItem: () => '{not json', setItem: () => undefined }).host).toBe('127.0.0.1')
+  })
+
+  it('regenerates a name with a fresh 4-digit suffix', () => {
+    expect(regenerateName('alice-1234', () => 0)).toBe('alice-1000')
+    expect(regenerateName('', () => 0.99999)).toBe('student-9999')
+    expect(regenerateName('bob')).toMatch(/^bob-\d{4}$/)
+  })
+})
