@@ -1,8 +1,21 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
+import type { Plugin } from 'vite'
 
 const shared = resolve(__dirname, 'src/shared')
+
+/**
+ * `electron-vite dev` injects an inline script (React fast refresh) that the app's CSP forbids; the dev
+ * server alone relaxes the meta tag. Built apps keep the strict policy.
+ */
+function devOnlyInlineScripts(): Plugin {
+  return {
+    name: 'socketlab-dev-csp',
+    apply: 'serve',
+    transformIndexHtml: (html) => html.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'"),
+  }
+}
 
 export default defineConfig({
   main: {
@@ -30,6 +43,7 @@ export default defineConfig({
   },
   renderer: {
     resolve: { alias: { '@shared': shared, '@renderer': resolve(__dirname, 'src/renderer/src') } },
-    plugins: [react()],
+    plugins: [react(), devOnlyInlineScripts()],
+    build: { minify: true },
   },
 })

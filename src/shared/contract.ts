@@ -281,8 +281,11 @@ export interface EventBatch {
   lines: ConsoleLine[]
   /** Exact counters of every connection that changed since the last batch. */
   counters: Record<string, Counters>
-  /** Messages recorded but left out of this batch to keep the UI responsive. */
+  /** Messages recorded (and counted) but left out of this batch to keep the UI responsive. */
   droppedMessages: number
+  /** Console lines and exercise results left out of this batch for the same reason. */
+  droppedLines: number
+  droppedResults: number
 }
 
 /** One narrow function per command, as the preload exposes them on `window.socketlab`. */

@@ -69,6 +69,8 @@ type AdderClientState = 'ack' | 'ready' | 'answer' | 'over'
 export interface AdderClientOptions {
   /** Print the handout's lines (off for Many clients, which shows counts instead). */
   print: boolean
+  /** Called once the server's `ack` arrived. */
+  onReady?: () => void
 }
 
 export class AdderClient implements PeerMachine {
@@ -143,6 +145,7 @@ export class AdderClient implements PeerMachine {
     if (this.state === 'ack') {
       if (text !== ADDER_ACK) return this.fail(`Expected "ack" from the server, got ${quote(text)}`)
       this.state = 'ready'
+      this.options.onReady?.()
       return [...this.print('ack received from Server'), ...this.next()]
     }
     if (this.state !== 'answer' || !this.pending) {

@@ -241,7 +241,7 @@ export class Host {
     for (const client of this.clients.values()) client.stop('app closing')
     await Promise.all([...this.servers.values()].map((s) => s.stop('app closing')))
     this.servers.clear()
-    await this.capture.stop().catch(() => undefined)
+    await (this.capture.dispose ? this.capture.dispose() : this.capture.stop()).catch(() => undefined)
   }
 }
 

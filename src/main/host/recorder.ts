@@ -29,6 +29,7 @@ export interface RecorderOptions {
   /** At most this many messages and lines go to the renderer per batch. */
   batchMessages?: number
   batchLines?: number
+  batchResults?: number
 }
 
 type Listener = (event: EngineEvent) => void
@@ -63,6 +64,8 @@ export class Recorder {
   private events: EventBatch['events'] = []
   private lines: ConsoleLine[] = []
   private droppedLines = 0
+  private resultsInBatch = 0
+  private droppedResults = 0
   private flushedSeq = 0
   private readonly sentCounters = new Map<string, string>()
   private readonly opts: Required<RecorderOptions>
@@ -70,7 +73,7 @@ export class Recorder {
   batching = false
 
   constructor(options: RecorderOptions = {}) {
-    this.opts = { ringSize: 10_000, recentClosed: 2_000, batchMessages: 500, batchLines: 1_000, ...options }
+    this.opts = { ringSize: 10_000, recentClosed: 2_000, batchMessages: 500, batchLines: 1_000, batchResults: 500, ...options }
     this.ring = new Array(this.opts.ringSize)
   }
 
@@ -156,8 +159,16 @@ export class Recorder {
     this.deliver({ type: 'line', line })
   }
 
+  /** Results are many under load (one per adder request): the batch keeps the first few, counters stay exact. */
   result(ownerId: string, connId: string, result: ExerciseResult): void {
-    this.emit({ type: 'result', ownerId, connId, result })
+    const event: EngineEvent = { type: 'result', ownerId, connId, result }
+    if (this.batching) {
+      if (this.resultsInBatch < this.opts.batchResults) {
+        this.events.push(event)
+        this.resultsInBatch++
+      } else this.droppedResults++
+    }
+    this.deliver(event)
   }
 
   /** Recent messages, oldest first (optionally of one connection). */
@@ -205,11 +216,15 @@ export class Recorder {
       messages,
       lines: this.lines,
       counters,
-      droppedMessages: pending - messages.length + this.droppedLines,
+      droppedMessages: pending - messages.length,
+      droppedLines: this.droppedLines,
+      droppedResults: this.droppedResults,
     }
     this.events = []
     this.lines = []
     this.droppedLines = 0
+    this.droppedResults = 0
+    this.resultsInBatch = 0
     return batch
   }
 }

@@ -6,7 +6,7 @@ import type { CommandName } from '@shared/contract'
 import { EXERCISES, GREET_MODES, LIST_ENCODINGS, PAIR_SEPARATORS } from '@shared/settings'
 
 const port = z.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 to 65535').max(65535, 'must be 0 to 65535')
-const clientPort = port.min(1, 'must be 1 to 65535')
+const clientPort = z.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be 1 to 65535').max(65535, 'must be 1 to 65535')
 const ms = (max: number) => z.number().int().min(0).max(max)
 const host = z.string().trim().min(1, 'enter a host name or IP address').max(253, 'is too long')
 const id = z.string().min(1).max(64)

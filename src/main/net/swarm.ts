@@ -29,6 +29,10 @@ export class Swarm {
   private launched = 0
   private connecting = 0
   private running = true
+  /** Clients past their name/ack handshake, waiting for the crowd: requests start when all are. */
+  private ready: ExerciseClient[] = []
+  private settledCount = 0
+  private requesting = false
   readonly stats: SwarmStats
 
   constructor(
@@ -57,7 +61,13 @@ export class Swarm {
     this.connecting++
     const name = adderName(baseName, rng)
     const uniqueName = `${name}-${this.launched}`
-    const machine = new AdderClient({ wire, rng, peerLabel: '' }, uniqueName, { print: false })
+    const machine = new AdderClient({ wire, rng, peerLabel: '' }, uniqueName, {
+      print: false,
+      onReady: () => {
+        this.ready.push(client)
+        this.startWhenAllReady()
+      },
+    })
     let settled = false
     let opened = false
     const stillConnecting = (): void => {
@@ -74,19 +84,20 @@ export class Swarm {
           stillConnecting()
           opened = true
           this.stats.connected++
-          client.command('a')
           this.onChange(this.stats)
         },
         onResult: (r) => {
           if (r.kind !== 'adder') return
           this.stats.answered++
           if (r.correct === false) this.stats.wrong++
+          this.onChange(this.stats)
           if (!this.running) return
           if (thinkMs > 0) setTimeout(() => client.command('a'), thinkMs)
           else setImmediate(() => client.command('a'))
         },
         onEnd: (outcome) => {
           stillConnecting()
+          this.settledCount++
           if (opened) this.stats.connected--
           this.stats.closed++
           if (!outcome.ok && this.running) {
@@ -94,11 +105,24 @@ export class Swarm {
             this.stats.lastError = outcome.error
           }
           this.onChange(this.stats)
+          this.startWhenAllReady()
         },
       },
     )
     this.clients.push(client)
     client.start()
+  }
+
+  /**
+   * Requests start only once the whole crowd is past its handshake (or failed), so late clients'
+   * handshakes are not starved by early clients requesting flat out.
+   */
+  private startWhenAllReady(): void {
+    if (this.requesting || !this.running) return
+    if (this.launched < this.config.count || this.ready.length + this.settledCount < this.config.count) return
+    this.requesting = true
+    for (const client of this.ready) client.command('a')
+    this.ready = []
   }
 
   closeConnection(connId: string): boolean {

@@ -1,0 +1,22 @@
+// The floor of overhead: the adder with Node's `net` and nothing else (no framing for naive peers,
+// no recording, no limits). Prints `listening on <port>`.
+import net from 'node:net'
+
+const server = net.createServer({ noDelay: true }, (socket) => {
+  let named = false
+  socket.on('error', () => socket.destroy())
+  socket.on('data', (chunk) => {
+    if (!named) {
+      named = true
+      socket.write('ack')
+      return
+    }
+    const [a, b] = chunk.toString('latin1').trim().split(/[ ,+]+/)
+    socket.write(String(Number(a) + Number(b)))
+  })
+})
+server.listen({ host: '127.0.0.1', port: 0, backlog: 1024 }, () => {
+  console.log(`listening on ${server.address().port}`)
+})
+process.on('SIGTERM', () => process.exit(0))
+process.on('SIGINT', () => process.exit(0))

@@ -1,0 +1,198 @@
+#!/usr/bin/env node
+// `npm run bench`: SocketLab's adder server side by side with the programs students would write.
+// (a) SocketLab started as a user starts it (`socketlab serve adder`, recording on), (b) the Python
+// thread-per-connection server of the handout's hint, (c) a bare Node `net` adder as the floor.
+// For C = 1, 10, 100, 1000 lock-step clients: requests/s, p50, p99, errors; then 10,000 idle
+// clients held after their handshake, with each server's resident memory. Loopback only.
+//
+// Cores: this machine has 2. The server under test and the load generator (C, epoll, one thread) are
+// separate processes, so the OS gives each roughly one core; only one server runs at a time.
+
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import { join } from 'node:path'
+
+const root = new URL('..', import.meta.url).pathname
+const node = process.execPath
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3)
+const IDLE = Number(process.env.BENCH_IDLE ?? 10_000)
+const LEVELS = (process.env.BENCH_CLIENTS ?? '1,10,100,1000').split(',').map(Number)
+const FD_WANTED = 65_536
+
+const SERVERS = [
+  {
+    key: 'socketlab',
+    label: 'SocketLab (socketlab serve, recording on)',
+    cmd: node,
+    args: [join(root, 'bin/socketlab.js'), 'serve', 'adder', '--host', 'loopback', '--port', '0', '--max-clients', '20000', '--handshake-timeout', '600000'],
+    ready: /on port (\d+)/,
+  },
+  {
+    key: 'python',
+    label: 'Python threaded (handout hint)',
+    cmd: 'python3',
+    args: [join(root, 'test/peers/adder_server_threaded.py'), '--port', '0', '--quiet', '--timeout', '600'],
+    ready: /listening on (\d+)/,
+  },
+  { key: 'bare', label: 'bare Node net', cmd: node, args: [join(root, 'bench/bare-adder-server.js')], ready: /listening on (\d+)/ },
+]
+
+/** Run a command with its file-descriptor limit raised where the OS allows it. */
+function withFds(cmd, args) {
+  return ['bash', ['-c', `ulimit -n ${FD_WANTED} 2>/dev/null || ulimit -n hard 2>/dev/null; exec "$@"`, 'bench', cmd, ...args]]
+}
+
+function fdLimit() {
+  const r = spawnSync('bash', ['-c', `ulimit -n ${FD_WANTED} 2>/dev/null || ulimit -n hard 2>/dev/null; ulimit -n`], { encoding: 'utf8' })
+  return Number(r.stdout.trim())
+}
+
+function rssMiB(pid) {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return m ? Number(m[1]) / 1024 : NaN
+  } catch {
+    return NaN
+  }
+}
+
+function startServer(spec) {
+  return new Promise((resolve, reject) => {
+    const [cmd, args] = withFds(spec.cmd, spec.args)
+    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+    let head = ''
+    const timer = setTimeout(() => reject(new Error(`${spec.label} did not start: ${head}`)), 20_000)
+    const onData = (d) => {
+      if (head.length < 4096) head += d
+      const m = spec.ready.exec(head)
+      if (m && timer) {
+        clearTimeout(timer)
+        resolve({ child, port: Number(m[1]) })
+      }
+    }
+    // Drain output so a server that prints a line per client never blocks on a full pipe.
+    child.stdout.on('data', onData)
+    child.stderr.on('data', onData)
+    child.on('error', reject)
+  })
+}
+
+function stopServer(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve()
+    const t = setTimeout(() => child.kill('SIGKILL'), 5000)
+    child.once('exit', () => {
+      clearTimeout(t)
+      resolve()
+    })
+    child.kill('SIGTERM')
+  })
+}
+
+const LOADGEN = join(root, 'bench/.build/adder-load')
+
+/** The load generator is C (epoll), so it is never the bottleneck; it is compiled on each run. */
+function buildLoadGenerator() {
+  mkdirSync(join(root, 'bench/.build'), { recursive: true })
+  const r = spawnSync('cc', ['-O2', '-o', LOADGEN, join(root, 'bench/adder-load.c')], { encoding: 'utf8' })
+  if (r.status !== 0) throw new Error(`could not compile the load generator (a C compiler is needed: apt install gcc): ${r.stderr || r.error}`)
+}
+
+function load(config) {
+  return new Promise((resolve) => {
+    const argv = config.idle
+      ? ['idle', config.port, config.clients, config.holdMs]
+      : ['rate', config.port, config.clients, config.warmupMs, config.durationMs]
+    const [cmd, args] = withFds(LOADGEN, argv.map(String))
+    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
+    let out = ''
+    child.stdout.on('data', (d) => (out += d))
+    const t = setTimeout(() => child.kill('SIGKILL'), 120_000)
+    child.on('exit', () => {
+      clearTimeout(t)
+      try {
+        resolve(JSON.parse(out.trim().split('\n').pop()))
+      } catch {
+        resolve({ error: `load generator printed ${JSON.stringify(out.slice(0, 200))}` })
+      }
+    })
+  })
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+const fmt = (n, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–')
+const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : '–')
+
+async function main() {
+  buildLoadGenerator()
+  const limit = fdLimit()
+  const idle = Math.min(IDLE, Math.max(0, limit - 200))
+  console.log(`SocketLab benchmark: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`)
+  console.log(`File-descriptor limit for each process: ${limit}${limit < IDLE + 200 ? ` — below the ${IDLE} idle clients wanted; holding ${idle} instead (raise it with ulimit -n)` : ''}`)
+  const results = {}
+  const only = (process.env.BENCH_SERVERS ?? '').split(',').filter(Boolean)
+  for (const spec of SERVERS) {
+    results[spec.key] = { rate: Object.fromEntries(LEVELS.map((c) => [c, {}])), idle: null }
+    if (only.length && !only.includes(spec.key)) continue
+    results[spec.key] = { rate: {}, idle: null }
+    for (const clients of LEVELS) {
+      const { child, port } = await startServer(spec)
+      const r = await load({ port, clients, warmupMs: 1000, durationMs: SECONDS * 1000 })
+      results[spec.key].rate[clients] = r
+      console.log(`${spec.label.padEnd(44)} C=${String(clients).padEnd(5)} ${fmt(r.rps)} req/s  p50 ${fmt(r.p50, 2)} ms  p99 ${fmt(r.p99, 2)} ms  wrong ${r.wrong ?? '?'}  errors ${r.errors ?? r.error}`)
+      await stopServer(child)
+    }
+    if (idle > 0) {
+      const { child, port } = await startServer(spec)
+      await sleep(300)
+      const before = rssMiB(child.pid)
+      const r = await load({ port, clients: idle, idle: true, holdMs: 2000 })
+      const rss = rssMiB(child.pid)
+      results[spec.key].idle = { ...r, rssMiB: rss, rssBeforeMiB: before }
+      console.log(`${spec.label.padEnd(44)} idle: held ${r.held}/${idle} (errors ${r.errors}), RSS ${fmt(rss, 1)} MiB (${fmt(before, 1)} MiB before)`)
+      await stopServer(child)
+    }
+  }
+
+  const s = results.socketlab
+  const p = results.python
+  const b = results.bare
+  const rows = LEVELS.map((c) => {
+    const [rs, rp, rb] = [s.rate[c], p.rate[c], b.rate[c]]
+    return `| ${c} | ${fmt(rs.rps)} | ${fmt(rs.p50, 2)} / ${fmt(rs.p99, 2)} | ${fmt(rp.rps)} | ${fmt(rp.p50, 2)} / ${fmt(rp.p99, 2)} | ${fmt(rb.rps)} | ${fmt(rb.p50, 2)} / ${fmt(rb.p99, 2)} | ${(rs.errors ?? 0) + (rs.wrong ?? 0)} / ${(rp.errors ?? 0) + (rp.wrong ?? 0)} / ${(rb.errors ?? 0) + (rb.wrong ?? 0)} | ${ratio(rs.rps, rp.rps)} | ${ratio(rs.rps, rb.rps)} |`
+  })
+  const idleRow = (key, label) => {
+    const r = results[key].idle
+    return r ? `| ${label} | ${r.held} / ${idle} | ${r.errors} | ${fmt(r.rssMiB, 1)} MiB |` : `| ${label} | – | – | – |`
+  }
+  const date = new Date().toISOString()
+  const table = [
+    `SocketLab benchmark, ${date}`,
+    `Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${os.release()}, Node ${process.version}; ${SECONDS} s per level after 1 s warm-up; server and load generator in separate processes on loopback.`,
+    '',
+    '| clients | SocketLab req/s | p50 / p99 ms | Python threaded req/s | p50 / p99 ms | bare Node req/s | p50 / p99 ms | errors+wrong (S/P/B) | SocketLab / Python | SocketLab / bare Node |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows,
+    '',
+    `Idle: ${idle} clients connected and past their name/ack handshake, held for 2 s.`,
+    '',
+    '| server | held | errors | resident memory |',
+    '|---|---:|---:|---:|',
+    idleRow('socketlab', 'SocketLab'),
+    idleRow('python', 'Python threaded'),
+    idleRow('bare', 'bare Node'),
+    '',
+    `Memory ratio SocketLab / bare Node: ${ratio(s.idle?.rssMiB, b.idle?.rssMiB)}`,
+  ].join('\n')
+  console.log(`\n${table}\n`)
+  mkdirSync(join(root, 'bench/results'), { recursive: true })
+  writeFileSync(join(root, 'bench/results/latest.md'), `${table}\n`)
+  writeFileSync(join(root, 'bench/results/latest.json'), `${JSON.stringify({ date, results }, null, 2)}\n`)
+  console.log('Written to bench/results/latest.md and latest.json')
+}
+
+main().catch((err) => {
+  console.error(`benchmark failed: ${err.message}`)
+  process.exit(1)
+})

@@ -1,0 +1,153 @@
+// The command line over the same engine: the handout's lines, exit codes, clear usage errors.
+
+import { execFileSync, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { PassThrough } from 'node:stream'
+import { EventEmitter } from 'node:events'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { run } from '../../src/cli/run'
+import { startPythonServer, runPython } from '../helpers/python'
+
+const root = join(__dirname, '..', '..')
+
+function io(input = '') {
+  const out = new PassThrough()
+  const err = new PassThrough()
+  let stdout = ''
+  let stderr = ''
+  out.on('data', (d) => (stdout += d))
+  err.on('data', (d) => (stderr += d))
+  const stdin = new PassThrough()
+  stdin.end(input)
+  return { io: { out, err, input: stdin }, stdout: () => stdout, stderr: () => stderr }
+}
+
+/** Start `serve` in-process; resolves with its port once it says it is serving. */
+async function serve(args: string[]) {
+  const t = io()
+  const signals = new EventEmitter()
+  const done = run(['serve', ...args, '--port', '0', '--host', 'loopback'], t.io, signals)
+  const start = Date.now()
+  while (!/Serving \w+ on port (\d+)/.test(t.stdout())) {
+    if (Date.now() - start > 5000) throw new Error(`serve did not start: ${t.stdout()} ${t.stderr()}`)
+    await new Promise((r) => setTimeout(r, 10))
+  }
+  const port = Number(/Serving \w+ on port (\d+)/.exec(t.stdout())![1])
+  return { port, output: t, stop: async () => (signals.emit('SIGINT'), done) }
+}
+
+describe('socketlab serve / client (in-process)', () => {
+  it('adder: --script a,a,q prints the handout lines and exits 0', async () => {
+    const srv = await serve(['adder'])
+    const t = io()
+    const code = await run(['client', 'adder', '--host', '127.0.0.1', '--port', String(srv.port), '--name', 'cli-7', '--script', 'a,x,a,q'], t.io)
+    expect(code).toBe(0)
+    expect(t.stdout().match(/answer received from Server = \d+/g)).toHaveLength(2)
+    expect(t.stdout()).toContain('Invalid command')
+    expect(srv.output.stdout()).toContain('Connection initiated by cli-7')
+    expect(await srv.stop()).toBe(0)
+  })
+
+  it('adder: commands from the keyboard (stdin); end of input is q', async () => {
+    const srv = await serve(['adder', '--one-at-a-time'])
+    const t = io('a\na\n')
+    expect(await run(['client', 'adder', '--host', '127.0.0.1', '--port', String(srv.port)], t.io)).toBe(0)
+    expect(t.stdout().match(/answer received from Server = \d+/g)).toHaveLength(2)
+    await srv.stop()
+  })
+
+  it('greeting, dedup and intersection exchanges exit 0', async () => {
+    for (const [exercise, extra, line] of [
+      ['greeting', ['--ack', 'Cheers'], /Thank you for connecting/],
+      ['dedup', ['--numbers', '1,5,5,9'], /Final list: \[1, 5, 9\]\nDuplicates: \[5\] \(5 ×2\)/],
+      ['intersection', ['--size', '30'], /Intersection: \[[\d, ]*\]/],
+    ] as const) {
+      const srv = await serve([exercise])
+      const t = io()
+      expect(await run(['client', exercise, '--host', '127.0.0.1', '--port', String(srv.port), ...extra], t.io)).toBe(0)
+      expect(t.stdout()).toMatch(line)
+      await srv.stop()
+    }
+  })
+
+  it('a wrong answer from a (broken) server exits 1 with a clear message', async () => {
+    const py = await startPythonServer('adder_server.py', ['--sep', ','])
+    const t = io()
+    // The classmate's server splits on commas; our default "3 7" is what it cannot read.
+    const code = await run(['client', 'adder', '--host', '127.0.0.1', '--port', String(py.port), '--script', 'a,q', '--reply-timeout', '1500'], t.io)
+    expect(code).toBe(1)
+    expect(t.stderr()).toMatch(/The exchange did not go as the handout says: /)
+    await py.stop()
+  })
+
+  it('nothing listening: exit 1 with the plain reason', async () => {
+    const t = io()
+    expect(await run(['client', 'greeting', '--host', '127.0.0.1', '--port', '1'], t.io)).toBe(1)
+    expect(t.stderr()).toMatch(/Nothing is listening at 127\.0\.0\.1:1/)
+  })
+
+  it.each([
+    [['client', 'adder'], /client needs --host/],
+    [['client', 'adder', '--host', 'x', '--port', '70000'], /--port must be from 1 to 65535, got 70000/],
+    [['client', 'adder', '--host', 'x', '--port', 'abc'], /--port must be a whole number/],
+    [['client', 'nope', '--host', 'x'], /unknown exercise "nope"/],
+    [['client', 'dedup', '--host', 'x', '--numbers', '1,two'], /"two" is not a whole number/],
+    [['client', 'greeting', '--host', 'x', '--script', 'a'], /--script is for the adder exercise/],
+    [['serve', 'adder', '--separator', 'tab'], /--separator must be one of/],
+    [['serve', 'adder', '--bogus'], /unknown option --bogus/],
+    [['serve'], /serve needs an exercise/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+  ])('usage error %j exits 2', async (args, message) => {
+    const t = io()
+    expect(await run(args, t.io)).toBe(2)
+    expect(t.stderr()).toMatch(message)
+  })
+
+  it('--help documents every option', async () => {
+    const t = io()
+    expect(await run(['--help'], t.io)).toBe(0)
+    for (const opt of ['--one-at-a-time', '--script', '--numbers', '--count', '--size', '--ack', '--name', '--separator', '--pace']) {
+      expect(t.stdout()).toContain(opt)
+    }
+  })
+
+  it('port in use: exit 1 with the plain reason', async () => {
+    const srv = await serve(['adder'])
+    const t = io()
+    expect(await run(['serve', 'adder', '--port', String(srv.port), '--host', 'loopback'], t.io)).toBe(1)
+    expect(t.stderr()).toMatch(/already in use/)
+    await srv.stop()
+  })
+})
+
+describe('npx socketlab (the built CLI as a user runs it)', () => {
+  const cli = join(root, 'out', 'main', 'cli.js')
+  beforeAll(() => {
+    if (!existsSync(cli)) execFileSync(join(root, 'node_modules', '.bin', 'electron-vite'), ['build'], { cwd: root, stdio: 'ignore' })
+  }, 120_000)
+
+  let server: ReturnType<typeof spawn> | null = null
+  afterAll(() => {
+    server?.kill('SIGINT')
+  })
+
+  it('serve runs until SIGINT and a Python client talks to it', async () => {
+    server = spawn(process.execPath, [join(root, 'bin', 'socketlab.js'), 'serve', 'adder', '--port', '0', '--host', 'loopback'], { cwd: root })
+    let out = ''
+    server.stdout!.on('data', (d) => (out += d))
+    const start = Date.now()
+    while (!/on port (\d+)/.test(out)) {
+      if (Date.now() - start > 10_000) throw new Error(`no start: ${out}`)
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    const port = /on port (\d+)/.exec(out)![1]
+    const py = await runPython('adder_client.py', ['--port', port, '--name', 'py-cli', '--script', 'a,q'])
+    expect(py.code).toBe(0)
+    const exited = new Promise<number | null>((r) => server!.on('exit', (code) => r(code)))
+    server.kill('SIGINT')
+    expect(await exited).toBe(0)
+    expect(out).toContain('Connection initiated by py-cli')
+    server = null
+  })
+})
