@@ -1,0 +1,98 @@
+// Churn: thousands of connect/handshake/disconnect cycles and a server restarted on the same port.
+// Afterwards open file descriptors and sessions are back where they started and memory is bounded.
+
+import { readdirSync } from 'node:fs'
+import net from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import { ok, watchedHost, type Watched } from '../helpers/host'
+import { freePort } from '../helpers/raw-peer'
+
+const CYCLES = 10_000
+const AT_ONCE = 100
+/** Stated bound: 10,000 cycles may grow the heap by at most this much (the recent-connections list is bounded). */
+const HEAP_BOUND_MB = 64
+
+let w: Watched
+afterEach(async () => {
+  await w?.host.close()
+})
+
+function openFds(): number {
+  return readdirSync('/proc/self/fd').length
+}
+
+function cycle(port: number, i: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port })
+    let acked = false
+    socket.on('error', () => undefined)
+    socket.on('connect', () => socket.write(`churn-${i}\n`))
+    socket.on('data', (d) => {
+      if (!acked && d.toString() === 'ack') {
+        acked = true
+        socket.end()
+      }
+    })
+    socket.on('close', () => resolve(acked))
+  })
+}
+
+async function settle(check: () => boolean, ms = 10_000): Promise<void> {
+  const start = Date.now()
+  while (!check() && Date.now() - start < ms) await new Promise((r) => setTimeout(r, 50))
+}
+
+describe('churn', () => {
+  it(`${CYCLES} connect/handshake/disconnect cycles leave no file descriptor, session or memory behind`, async () => {
+    w = watchedHost()
+    const srv = ok(await w.host.call('serverStart', { exercise: 'adder', host: 'loopback', port: 0, oneAtATime: false }))
+    // Warm up so lazily created things (timers, buffers) exist before the baseline.
+    await Promise.all(Array.from({ length: AT_ONCE }, (_, i) => cycle(srv.port, i)))
+    await settle(() => w.host.recorder.liveCount() === 0)
+    const fdsBefore = openFds()
+    const heapBefore = process.memoryUsage().heapUsed
+    let acked = 0
+    for (let i = 0; i < CYCLES; i += AT_ONCE) {
+      const results = await Promise.all(Array.from({ length: AT_ONCE }, (_, j) => cycle(srv.port, i + j)))
+      acked += results.filter(Boolean).length
+    }
+    expect(acked).toBe(CYCLES)
+    await settle(() => w.host.recorder.liveCount() === 0 && openFds() <= fdsBefore)
+    expect(w.host.recorder.liveCount()).toBe(0)
+    expect(openFds()).toBeLessThanOrEqual(fdsBefore)
+    // The recent-connections list is bounded, so it does not grow with the number of cycles.
+    expect(w.host.snapshot().connections.length).toBeLessThanOrEqual(2_000)
+    const grownMb = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20
+    expect(grownMb, `heap grew by ${grownMb.toFixed(1)} MB`).toBeLessThan(HEAP_BOUND_MB)
+    // The server still counted every one of them exactly.
+    const named = w.events.filter((e) => e.type === 'line' && e.line.text.startsWith('Connection initiated by churn-')).length
+    expect(named).toBe(CYCLES + AT_ONCE)
+  })
+
+  it('a server started and stopped 100 times on the same port frees it every time', async () => {
+    w = watchedHost()
+    const port = await freePort()
+    const fdsBefore = openFds()
+    for (let i = 0; i < 100; i++) {
+      const srv = ok(await w.host.call('serverStart', { exercise: 'greeting', host: 'loopback', port, oneAtATime: false }))
+      expect(srv.port).toBe(port)
+      if (i % 10 === 0) expect(await cycleGreeting(port)).toBe(true)
+      ok(await w.host.call('serverStop', { serverId: srv.serverId }))
+    }
+    await settle(() => openFds() <= fdsBefore)
+    expect(openFds()).toBeLessThanOrEqual(fdsBefore)
+  })
+})
+
+function cycleGreeting(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port })
+    let greeted = false
+    socket.on('error', () => undefined)
+    socket.on('data', (d) => {
+      greeted = d.toString() === 'Thank you for connecting'
+      socket.end('thanks')
+    })
+    socket.on('close', () => resolve(greeted))
+  })
+}

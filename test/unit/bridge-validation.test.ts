@@ -1,0 +1,115 @@
+// The renderer is not trusted: every command with wrong types, out-of-range ports, over-long strings
+// or unknown fields is refused with an error, and nothing reaches the engine.
+
+import { afterAll, describe, expect, it } from 'vitest'
+import { COMMAND_NAMES, type EngineEvent } from '@shared/contract'
+import { Host } from '../../src/main/host/host'
+import { commandSchemas } from '../../src/main/host/schemas'
+
+const host = new Host()
+const events: EngineEvent[] = []
+host.onEvent((e) => events.push(e), { messages: true })
+afterAll(() => host.close())
+
+const long = 'x'.repeat(100_000)
+const server = { exercise: 'adder', host: 'loopback', port: 0, oneAtATime: false }
+const client = { exercise: 'adder', host: '127.0.0.1', port: 12345 }
+const swarm = { host: '127.0.0.1', port: 12345, count: 10 }
+
+/** Arguments that must each be refused, per command. */
+const BAD: Record<(typeof COMMAND_NAMES)[number], unknown[]> = {
+  serverStart: [
+    undefined,
+    null,
+    'adder',
+    [],
+    { ...server, port: 65536 },
+    { ...server, port: -1 },
+    { ...server, port: 1.5 },
+    { ...server, port: '12345' },
+    { ...server, port: Number.NaN },
+    { ...server, exercise: 'chat' },
+    { ...server, host: long },
+    { ...server, host: '' },
+    { ...server, oneAtATime: 'yes' },
+    { ...server, extra: true },
+    { ...server, wire: { paceMs: -5 } },
+    { ...server, wire: { pairSeparator: '\t' } },
+    { ...server, wire: { unknown: 1 } },
+    { ...server, limits: { maxClients: 0 } },
+    { ...server, limits: { maxMessageBytes: 10 ** 12 } },
+    { ...server, setSize: 101 },
+    { ...server, __proto__: { polluted: true }, constructor: 'x' },
+  ],
+  serverStop: [{}, { serverId: 5 }, { serverId: long }, { serverId: 'srv-1', more: 1 }],
+  clientStart: [
+    { ...client, port: 0 },
+    { ...client, port: 70000 },
+    { ...client, host: long },
+    { ...client, host: '   ' },
+    { ...client, localPort: 65536 },
+    { ...client, params: { name: long } },
+    { ...client, params: { name: '' } },
+    { ...client, params: { numbers: ['1'] } },
+    { ...client, params: { numbers: Array(10_001).fill(1) } },
+    { ...client, params: { count: 0 } },
+    { ...client, params: { size: 101 } },
+    { ...client, params: { evil: true } },
+    { ...client, wire: { replyTimeoutMs: 0 } },
+  ],
+  clientCommand: [{ clientId: 'cli-1' }, { clientId: 'cli-1', command: long }, { clientId: 'cli-1', command: 7 }],
+  clientStop: [{ clientId: null }, { clientId: '' }],
+  swarmStart: [{ ...swarm, count: 0 }, { ...swarm, count: 1001 }, { ...swarm, port: 0 }, { ...swarm, thinkMs: -1 }, { ...swarm, baseName: long }],
+  swarmStop: [{ swarmId: [] }],
+  connectionClose: [{ connId: {} }, { connId: long }],
+  systemInterfaces: [{ any: 1 }, 'x'],
+  trafficExport: [{ format: 'xml' }, { format: 'json', connId: 3 }, {}],
+  snapshot: [{ all: true }],
+  captureStatus: [{ x: 1 }],
+  captureStart: [{ port: 0 }, { port: 99999 }, { port: 12345, interface: long }, { port: 12345, filter: 'tcp' }],
+  captureStop: [{ now: true }],
+  captureSave: [{ name: '../../etc/passwd' }],
+}
+
+describe('bridge validation', () => {
+  it('every command has a schema and bad cases', () => {
+    expect(Object.keys(commandSchemas).sort()).toEqual([...COMMAND_NAMES].sort())
+    for (const name of COMMAND_NAMES) expect(BAD[name].length, name).toBeGreaterThan(0)
+  })
+
+  for (const name of COMMAND_NAMES) {
+    it(`${name}: bad arguments are refused with an error`, async () => {
+      for (const args of BAD[name]) {
+        const r = await host.call(name, args)
+        expect(r.ok, `${name} ${JSON.stringify(args)?.slice(0, 80)}`).toBe(false)
+        if (!r.ok) {
+          expect(r.error.length).toBeGreaterThan(0)
+          expect(r.error.length).toBeLessThan(300)
+        }
+      }
+    })
+  }
+
+  it('an unknown command is refused', async () => {
+    for (const name of ['eval', '__proto__', 'constructor', 'toString', '', 42, null]) {
+      const r = await host.call(name as string, {})
+      expect(r.ok).toBe(false)
+    }
+  })
+
+  it('errors name the field they belong next to', async () => {
+    expect(await host.call('serverStart', { ...server, port: 70000 })).toEqual({ ok: false, error: 'port: must be 0 to 65535', field: 'port' })
+    expect(await host.call('clientStart', { ...client, port: 0 })).toEqual({ ok: false, error: 'port: must be 1 to 65535', field: 'port' })
+    const unknown = await host.call('serverStart', { ...server, extra: 1 })
+    expect(unknown).toMatchObject({ ok: false, error: 'unknown field extra' })
+  })
+
+  it('nothing reached the engine', () => {
+    expect(events).toEqual([])
+    const snap = host.snapshot()
+    expect(snap.servers).toEqual([])
+    expect(snap.clients).toEqual([])
+    expect(snap.connections).toEqual([])
+    expect(snap.swarms).toEqual([])
+  })
+})
