@@ -16,6 +16,8 @@ export type Expect =
 export interface Frame {
   /** Bytes of the message without its line ending. */
   bytes: Buffer
+  /** The bytes as text, when framing already decoded them (saves decoding twice on the hot path). */
+  text?: string
   /** How many bytes of the buffer it used, line ending included. */
   consumed: number
 }
@@ -96,7 +98,8 @@ function frameOf(buf: Buffer, expect: Expect, quiet: boolean): Frame | null {
       const end = lineEnd(buf)
       if (end >= 0) return upTo(buf, end)
       const pattern = expect.kind === 'pair' ? PAIR_PATTERN : NUMBER_PATTERN
-      if (pattern.test(buf.toString('latin1'))) return whole(buf)
+      const text = buf.toString('utf8')
+      if (pattern.test(text)) return { ...whole(buf), text }
       return quiet ? whole(buf) : null
     }
     case 'text': {

@@ -131,7 +131,7 @@ export class Session {
       this.buf = this.buf.subarray(skipped + frame.consumed)
       this.quietFired = false
       if (frame.bytes.length > this.opts.maxMessageBytes) return this.tooLong()
-      this.deliver(frame.bytes)
+      this.deliver(frame.bytes, frame.text)
     }
     if (this.peerEnded && !this.busy && !this.closing && !this.endedHandled && !(this.buf && this.buf.length)) {
       this.endedHandled = true
@@ -139,7 +139,7 @@ export class Session {
     }
   }
 
-  private deliver(bytes: Buffer): void {
+  private deliver(bytes: Buffer, decoded?: string): void {
     if (this.quietTimer) {
       clearTimeout(this.quietTimer)
       this.quietTimer = null
@@ -154,7 +154,7 @@ export class Session {
     this.sendsSinceReceive = 0
     let actions: Action[]
     try {
-      actions = this.machine.receive({ bytes, text: bytes.toString('utf8') })
+      actions = this.machine.receive({ bytes, text: decoded !== undefined && decoded.length === bytes.length ? decoded : bytes.toString('utf8') })
     } catch (err) {
       // A bug in an exercise must not take the server down: report it and close this connection only.
       actions = [{ do: 'print', text: `Internal error: ${String(err)}`, level: 'error' }, { do: 'close', reason: 'internal error' }]
