@@ -206,6 +206,8 @@ export interface Snapshot {
   connections: ConnectionInfo[]
   swarms: SwarmStats[]
   capture: CaptureInfo | null
+  /** The packets of the current (or last) capture, oldest first (the last few thousand), for a view opened late. */
+  capturePackets?: CapturedPacket[]
 }
 
 // ---------- Capture ----------

@@ -3,6 +3,8 @@
 
 import { describe, expect, it } from 'vitest'
 import type {
+  CaptureInfo,
+  CapturedPacket,
   CommandResult,
   ConnectionInfo,
   ConsoleLine,
@@ -21,8 +23,18 @@ import {
   saveSettings,
   SETTINGS_KEY,
 } from '@renderer/store/settings'
-import { LIMITS, reduceBatch } from '@renderer/store/state'
-import { applyBatch, createActions, createAppStore, formKey, setExerciseField, type AppStore } from '@renderer/store/store'
+import { LIMITS, reduceBatch, reduceSnapshot } from '@renderer/store/state'
+import {
+  applyBatch,
+  capturePort,
+  createActions,
+  createAppStore,
+  focusMessage,
+  formKey,
+  setCaptureForm,
+  setExerciseField,
+  type AppStore,
+} from '@renderer/store/store'
 
 function batch(part: Partial<EventBatch> = {}): EventBatch {
   return { events: [], messages: [], lines: [], counters: {}, droppedMessages: 0, droppedLines: 0, droppedResults: 0, ...part }
@@ -434,5 +446,178 @@ describe('forms and settings', () => {
     expect(regenerateName('alice-1234', () => 0)).toBe('alice-1000')
     expect(regenerateName('', () => 0.99999)).toBe('student-9999')
     expect(regenerateName('bob')).toMatch(/^bob-\d{4}$/)
+  })
+})
+
+// ---------- capture ----------
+
+function captureInfo(patch: Partial<CaptureInfo> = {}): CaptureInfo {
+  return { port: 12345, interface: 'lo', running: true, packets: 0, startedAt: 5000, ...patch }
+}
+
+function packet(no: number, patch: Partial<CapturedPacket> = {}): CapturedPacket {
+  return {
+    no,
+    t: 5000 + no,
+    src: '127.0.0.1',
+    dst: '127.0.0.1',
+    srcPort: 40000,
+    dstPort: 12345,
+    flags: 'ACK',
+    seq: 1,
+    ack: 1,
+    len: 0,
+    payload: '',
+    note: 'ack',
+    ...patch,
+  }
+}
+
+const packets = (from: number, to: number): CapturedPacket[] => Array.from({ length: to - from + 1 }, (_, i) => packet(from + i))
+
+describe('capture', () => {
+  it('appends packets from batches, bounded to the last LIMITS.packets, never twice', () => {
+    const store = fresh()
+    applyBatch(store, batch({ events: [{ type: 'capture', info: captureInfo() }] }))
+    const n = LIMITS.packets + 1234
+    for (let i = 1; i <= n; i += 1000) {
+      const part = packets(i, Math.min(n, i + 999))
+      applyBatch(
+        store,
+        batch({
+          events: [
+            { type: 'packets', packets: part },
+            { type: 'capture', info: captureInfo({ packets: part.at(-1)!.no }) },
+          ],
+        }),
+      )
+    }
+    let s = store.getState()
+    expect(s.packets).toHaveLength(LIMITS.packets)
+    expect(s.packets[0].no).toBe(n - LIMITS.packets + 1)
+    expect(s.packets.at(-1)!.no).toBe(n)
+    expect(s.capture).toMatchObject({ packets: n, running: true })
+    // Packets already there (a snapshot, then the batch with the same ones) are not added again.
+    applyBatch(store, batch({ events: [{ type: 'packets', packets: packets(n - 5, n + 2) }] }))
+    s = store.getState()
+    expect(s.packets).toHaveLength(LIMITS.packets)
+    expect(s.packets.slice(-4).map((p) => p.no)).toEqual([n - 1, n, n + 1, n + 2])
+    expect(new Set(s.packets.map((p) => p.no)).size).toBe(LIMITS.packets)
+    // A batch without capture events leaves the packet array as it was.
+    const before = store.getState().packets
+    applyBatch(store, batch({ messages: [msg('conn-1', 'in', 'x')] }))
+    expect(store.getState().packets).toBe(before)
+  })
+
+  it('a new capture starts its list over; the error of the last one is kept until then', () => {
+    const store = fresh()
+    applyBatch(
+      store,
+      batch({
+        events: [
+          { type: 'capture', info: captureInfo() },
+          { type: 'packets', packets: packets(1, 10) },
+        ],
+      }),
+    )
+    applyBatch(
+      store,
+      batch({
+        events: [
+          { type: 'capture', info: captureInfo({ running: false, packets: 10 }), error: 'tshark stopped with an error: boom' },
+        ],
+      }),
+    )
+    expect(store.getState()).toMatchObject({ captureError: 'tshark stopped with an error: boom', capture: { running: false } })
+    expect(store.getState().packets).toHaveLength(10)
+    // The next capture numbers its packets from 1 again, in the same batch as its first packets.
+    applyBatch(
+      store,
+      batch({
+        events: [
+          { type: 'capture', info: captureInfo({ startedAt: 9000 }) },
+          { type: 'packets', packets: packets(1, 3) },
+        ],
+      }),
+    )
+    const s = store.getState()
+    expect(s.packets.map((p) => p.no)).toEqual([1, 2, 3])
+    expect(s.captureError).toBeUndefined()
+    expect(s.capture?.startedAt).toBe(9000)
+  })
+
+  it('a late subscriber gets the packets from the snapshot, merged with what batches brought', () => {
+    const store = fresh()
+    const snap = { servers: [], clients: [], connections: [], swarms: [] }
+    // A reload during a capture: the snapshot has packets 1..8, a batch already brought 7..9.
+    applyBatch(
+      store,
+      batch({
+        events: [
+          { type: 'capture', info: captureInfo() },
+          { type: 'packets', packets: packets(7, 9) },
+        ],
+      }),
+    )
+    store.setState((s) => reduceSnapshot(s, { ...snap, capture: captureInfo({ packets: 8 }), capturePackets: packets(1, 8) }))
+    expect(store.getState().packets.map((p) => p.no)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9])
+    // The same packets again in the next batch: nothing doubles.
+    applyBatch(store, batch({ events: [{ type: 'packets', packets: packets(8, 10) }] }))
+    expect(store.getState().packets.map((p) => p.no)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+    // Another capture on the host: its packets replace these.
+    store.setState((s) =>
+      reduceSnapshot(s, { ...snap, capture: captureInfo({ startedAt: 7777 }), capturePackets: packets(1, 2) }),
+    )
+    expect(store.getState().packets.map((p) => p.no)).toEqual([1, 2])
+    // A snapshot bigger than the bound keeps the newest.
+    store.setState((s) =>
+      reduceSnapshot(s, { ...snap, capture: captureInfo({ startedAt: 8888 }), capturePackets: packets(1, LIMITS.packets + 10) }),
+    )
+    expect(store.getState().packets).toHaveLength(LIMITS.packets)
+    expect(store.getState().packets[0].no).toBe(11)
+    // No capture at all (a restarted engine): no packets.
+    store.setState((s) => reduceSnapshot(s, { ...snap, capture: null }))
+    expect(store.getState().packets).toEqual([])
+  })
+
+  it('starts a capture on the typed port or the newest running server, errors next to the port', async () => {
+    const store = fresh()
+    const { bridge, calls } = fakeBridge({
+      captureStatus: () => ({ ok: true, value: { available: true, interfaces: ['any', 'lo', 'eth0'] } }),
+      captureStart: () => ({ ok: true, value: captureInfo({ port: 43210, interface: 'any' }) }),
+    })
+    const actions = createActions(store, bridge)
+    // Nothing to capture yet.
+    expect(await actions.startCapture()).toBe(false)
+    expect(calls).toHaveLength(0)
+    expect(store.getState().errors[formKey.capture]).toMatchObject({ field: 'port' })
+
+    await actions.loadCaptureStatus()
+    applyBatch(store, batch({ events: [{ type: 'server-started', server: { ...server('srv-1', 43210), startedAt: 2 } }] }))
+    applyBatch(store, batch({ events: [{ type: 'server-started', server: server('srv-0', 40000) }] }))
+    expect(capturePort(store.getState())).toBe('43210')
+    expect(await actions.startCapture()).toBe(true)
+    expect(calls.at(-1)).toEqual({ name: 'captureStart', args: { port: 43210, interface: 'any' } })
+    expect(store.getState().capture).toMatchObject({ port: 43210, running: true })
+    expect(store.getState().errors[formKey.capture]).toBeUndefined()
+
+    setCaptureForm(store, { port: '12x', iface: 'lo' })
+    expect(await actions.startCapture()).toBe(false)
+    expect(store.getState().errors[formKey.capture]).toEqual({ field: 'port', error: 'Port must be a whole number, not "12x".' })
+    setCaptureForm(store, { port: '5555' })
+    await actions.startCapture()
+    expect(calls.at(-1)).toEqual({ name: 'captureStart', args: { port: 5555, interface: 'lo' } })
+  })
+
+  it('a packet’s message opens Traffic on its connection', () => {
+    const store = fresh()
+    const m = msg('conn-9', 'out', 'Thank you for connecting')
+    applyBatch(store, batch({ messages: [msg('conn-1', 'in', 'other'), m] }))
+    expect(focusMessage(store, m.seq, 4)).toBe(true)
+    expect(store.getState().trafficFocus).toEqual({ seq: m.seq, packet: 4 })
+    expect(store.getState().trafficFilter).toEqual({ conn: 'conn-9', dir: 'all', text: '' })
+    // A message no longer in the view: the focus is kept (Traffic says so), the filter left alone.
+    expect(focusMessage(store, 99_999, 5)).toBe(false)
+    expect(store.getState().trafficFilter.conn).toBe('conn-9')
   })
 })

@@ -230,6 +230,7 @@ export class Host {
       connections: this.recorder.allConnections(),
       swarms: [...this.swarms.values()].map((s) => ({ ...s.stats })),
       capture: this.capture.info(),
+      capturePackets: this.capture.packets?.() ?? [],
     }
   }
 

@@ -2,6 +2,7 @@
 
 import { useEffect, useState, type ReactNode } from 'react'
 import type { Exercise } from '@shared/settings'
+import { CapturePage } from './pages/CapturePage'
 import { ConnectionsPage } from './pages/ConnectionsPage'
 import { ExercisePage } from './pages/ExercisePage'
 import { MachinePage } from './pages/MachinePage'
@@ -9,7 +10,7 @@ import { SwarmPage } from './pages/SwarmPage'
 import { TrafficPage } from './pages/TrafficPage'
 import { useApp } from './store'
 
-export type PageId = 'machine' | Exercise | 'swarm' | 'connections' | 'traffic'
+export type PageId = 'machine' | Exercise | 'swarm' | 'connections' | 'traffic' | 'capture'
 
 interface NavItem {
   id: PageId
@@ -38,7 +39,7 @@ const NAV: { group: string; items: NavItem[] }[] = [
     items: [
       { id: 'connections', label: 'Connections' },
       { id: 'traffic', label: 'Traffic' },
-      // { id: 'capture', label: 'Capture' }, — packet capture: another engineer builds it later.
+      { id: 'capture', label: 'Capture' },
     ],
   },
 ]
@@ -60,7 +61,7 @@ function useRoute(): PageId {
   return page
 }
 
-/** Alt+1 … Alt+8 jump to the pages in sidebar order. */
+/** Alt+1 … Alt+9 jump to the pages in sidebar order. */
 function useShortcuts(): void {
   useEffect(() => {
     const on = (e: KeyboardEvent): void => {
@@ -91,6 +92,11 @@ function NavBadge({ id }: { id: PageId }): ReactNode {
     if (id === 'swarm') {
       const st = s.swarmId ? s.swarms[s.swarmId] : undefined
       return st?.running ? `ok|${st.connected}` : ''
+    }
+    if (id === 'capture') {
+      if (!s.capture?.running) return ''
+      const n = Math.max(s.capture.packets, s.packets.length)
+      return `ok|${n > 999 ? `${Math.floor(n / 1000)}k` : n}`
     }
     if (id === 'machine') return ''
     const pane = s.panes[id]
@@ -171,6 +177,8 @@ function Page({ page }: { page: PageId }): ReactNode {
       return <ConnectionsPage />
     case 'traffic':
       return <TrafficPage />
+    case 'capture':
+      return <CapturePage />
     default:
       return <ExercisePage key={page} exercise={page} />
   }

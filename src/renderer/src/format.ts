@@ -74,3 +74,17 @@ export async function copyText(text: string): Promise<boolean> {
     return ok
   }
 }
+
+/** Save bytes as a file (a capture's .pcapng), the same way as downloadText. */
+export function downloadBytes(filename: string, bytes: Uint8Array<ArrayBuffer>, type = 'application/octet-stream'): void {
+  const blob = new Blob([bytes], { type })
+  const url = URL.createObjectURL(blob)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = filename
+  a.style.display = 'none'
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 10_000)
+}

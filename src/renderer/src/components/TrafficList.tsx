@@ -70,6 +70,8 @@ interface TrafficListProps {
   messages: readonly TrafficMessage[]
   hex: boolean
   selectedSeq?: number
+  /** Scroll this message into view once it is in the list (a message opened from elsewhere). */
+  revealSeq?: number
   onSelect(m: TrafficMessage | undefined): void
   onConn?(connId: string): void
   showConn?: boolean
@@ -95,6 +97,16 @@ export function TrafficList(p: TrafficListProps): ReactNode {
   useEffect(() => {
     if ((p.follow ?? true) && atBottom.current && p.messages.length) v.scrollToIndex(p.messages.length - 1, { align: 'end' })
   }, [p.messages.length, p.follow, v])
+
+  const revealed = useRef(false)
+  useEffect(() => {
+    if (p.revealSeq === undefined || revealed.current) return
+    const i = p.messages.findIndex((m) => m.seq === p.revealSeq)
+    if (i < 0) return
+    revealed.current = true
+    atBottom.current = false
+    v.scrollToIndex(i, { align: 'center' })
+  }, [p.revealSeq, p.messages, v])
 
   const move = (delta: number): void => {
     const list = p.messages

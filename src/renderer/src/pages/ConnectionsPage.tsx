@@ -4,8 +4,10 @@
 import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import type { ConnectionInfo, TrafficMessage } from '@shared/contract'
+import { isCapturePort, splitEndpoint } from '@shared/filters'
 import { FormError } from '../components/fields'
 import { MessageDetail, TrafficList } from '../components/TrafficList'
+import { WiresharkFilters } from '../components/WiresharkFilters'
 import { downloadText, formatAge, formatBytes, formatCount } from '../format'
 import { appStore, formKey, selectConnection, setTrafficFilter, useActions, useApp } from '../store'
 
@@ -271,6 +273,15 @@ export function ConnectionsPage(): ReactNode {
   )
 }
 
+/** The exercise (server's) port of a connection, the other end's port, and the remote address. */
+function filterPorts(c: ConnectionInfo): { port: number; peerPort: number; remote: string } | undefined {
+  const local = splitEndpoint(c.local)
+  const remote = splitEndpoint(c.remote)
+  if (!local || !remote) return undefined
+  const [port, peerPort] = c.role === 'server' ? [local.port, remote.port] : [remote.port, local.port]
+  return isCapturePort(port) && isCapturePort(peerPort) ? { port, peerPort, remote: remote.address } : undefined
+}
+
 function ConnectionDetail({ c, now }: { c: ConnectionInfo; now: number }): ReactNode {
   const actions = useActions()
   const traffic = useApp((s) => s.traffic)
@@ -279,6 +290,7 @@ function ConnectionDetail({ c, now }: { c: ConnectionInfo; now: number }): React
   const [picked, setPicked] = useState<TrafficMessage | undefined>()
   const onSelect = useCallback((m: TrafficMessage | undefined) => setPicked(m), [])
   const live = c.state !== 'closed'
+  const ports = filterPorts(c)
 
   return (
     <section className="panel conn-detail" data-testid="conn-detail" aria-label={`Connection ${c.connId}`}>
@@ -358,6 +370,9 @@ function ConnectionDetail({ c, now }: { c: ConnectionInfo; now: number }): React
           <span className="muted">{live ? 'open for' : 'lived'}</span> {formatAge((c.closedAt ?? now) - c.openedAt)}
         </span>
       </div>
+      {ports && (
+        <WiresharkFilters port={ports.port} peerPort={ports.peerPort} neighbour={ports.remote} testid="conn-filters" compact />
+      )}
       <div className="timeline">
         <TrafficList
           messages={messages}

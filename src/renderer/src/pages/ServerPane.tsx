@@ -2,12 +2,14 @@
 // limits hit, and its console.
 
 import { useState, type ReactNode } from 'react'
+import { splitEndpoint } from '@shared/filters'
 import type { Exercise } from '@shared/settings'
 import { Console } from '../components/Console'
 import { FieldRow, FormError, SelectField, TextField } from '../components/fields'
 import { WIRE_FIELDS } from '../components/WirePanel'
-import { appStore, formKey, setExerciseField, useActions, useApp } from '../store'
+import { appStore, formKey, setCaptureForm, setExerciseField, useActions, useApp } from '../store'
 import { CopyButton } from '../components/CopyButton'
+import { neighbourOf, WiresharkFilters } from '../components/WiresharkFilters'
 
 const SERVER_FIELDS = ['host', 'port', 'oneAtATime', 'setSize', ...WIRE_FIELDS]
 
@@ -34,6 +36,21 @@ function useLanAddress(): string | undefined {
   return useApp((s) => s.interfaces?.find((i) => !i.internal && i.family === 'IPv4')?.address)
 }
 
+/** The newest neighbour's machine among this server's connections (for its own Wireshark filter). */
+function useNeighbour(ownerId: string | undefined): string | undefined {
+  return useApp((s) => {
+    if (!ownerId) return undefined
+    let best: { address: string; at: number } | undefined
+    for (const id in s.connections) {
+      const c = s.connections[id]
+      if (c.ownerId !== ownerId || (best && c.openedAt < best.at)) continue
+      const address = neighbourOf(splitEndpoint(c.remote)?.address)
+      if (address) best = { address, at: c.openedAt }
+    }
+    return best?.address
+  })
+}
+
 export function ServerPane({ exercise }: { exercise: Exercise }): ReactNode {
   const actions = useActions()
   const form = formKey.server(exercise)
@@ -43,6 +60,7 @@ export function ServerPane({ exercise }: { exercise: Exercise }): ReactNode {
   const hits = useApp((s) => (serverId ? s.limits[serverId] : undefined))
   const live = useLiveCount(serverId)
   const lan = useLanAddress()
+  const neighbour = useNeighbour(serverId)
   const [busy, setBusy] = useState(false)
   const running = !!entry?.running
   const set = <K extends keyof typeof server>(key: K, value: (typeof server)[K]): void =>
@@ -180,6 +198,18 @@ export function ServerPane({ exercise }: { exercise: Exercise }): ReactNode {
               <>Only this machine can connect (127.0.0.1 port {info.port}).</>
             )}
           </div>
+        )}
+        {running && info && (
+          <WiresharkFilters port={info.port} neighbour={neighbour} testid="server-filters">
+            <a
+              className="ws-capture-link small"
+              href="#/capture"
+              data-testid="server-capture-link"
+              onClick={() => setCaptureForm(appStore, { port: String(info.port) })}
+            >
+              Capture it here →
+            </a>
+          </WiresharkFilters>
         )}
         {hits && hits.length > 0 && (
           <div className="limit-hits" data-testid="server-limits" role="status">

@@ -1,7 +1,7 @@
 // Traffic: every message the app's sockets sent or received, filtered by connection, direction and
 // text; exported as JSON or text from the host's full log.
 
-import { useCallback, useDeferredValue, useMemo, useState, type ReactNode } from 'react'
+import { useCallback, useDeferredValue, useEffect, useMemo, useState, type ReactNode } from 'react'
 import type { TrafficFormat, TrafficMessage } from '@shared/contract'
 import { FormError } from '../components/fields'
 import { MessageDetail, TrafficList } from '../components/TrafficList'
@@ -51,7 +51,14 @@ export function TrafficPage(): ReactNode {
   const trimmed = useApp((s) => s.trafficTrimmed)
   const droppedLines = useApp((s) => s.droppedLines)
   const [hex, setHex] = useState(false)
-  const [selected, setSelected] = useState<TrafficMessage | undefined>()
+  // Opened from a captured packet: that packet's message, selected.
+  const [focus] = useState(() => appStore.getState().trafficFocus)
+  const [selected, setSelected] = useState<TrafficMessage | undefined>(() =>
+    focus ? appStore.getState().traffic.find((m) => m.seq === focus.seq) : undefined,
+  )
+  useEffect(() => {
+    if (appStore.getState().trafficFocus) appStore.setState({ trafficFocus: undefined })
+  }, [])
   const [exporting, setExporting] = useState<TrafficFormat | null>(null)
   // Typing in the filters stays responsive while a big list is re-filtered.
   const deferred = useDeferredValue(filter)
@@ -178,11 +185,21 @@ export function TrafficPage(): ReactNode {
         )}
         {droppedLines > 0 && <span className="warn-text"> · {formatCount(droppedLines)} console lines not shown (flood)</span>}
         {trimmed > 0 && <span className="muted"> · {formatCount(trimmed)} older messages left this view</span>}
+        {focus && (
+          <span className={selected?.seq === focus.seq ? 'capture-note' : 'warn-text'} data-testid="traffic-from-capture">
+            {' '}
+            ·{' '}
+            {selected?.seq === focus.seq
+              ? `packet #${focus.packet} of the capture carried message #${focus.seq}`
+              : `message #${focus.seq} (packet #${focus.packet}) has left this view`}
+          </span>
+        )}
       </div>
       <TrafficList
         messages={shown}
         hex={hex}
         selectedSeq={selected?.seq}
+        revealSeq={focus?.seq}
         onSelect={onSelect}
         onConn={onConn}
         label="Messages"

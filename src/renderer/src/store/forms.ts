@@ -44,6 +44,7 @@ export const FIELD_LABELS: Record<string, string> = {
   maxClients: 'Max clients',
   maxMessageBytes: 'Max message size',
   handshakeTimeoutMs: 'First-message timeout',
+  interface: 'Interface',
 }
 
 export function wholeNumber(text: string, field: string): number {

@@ -2,6 +2,9 @@
 // Everything the UI shows is here or derived from here; nothing is counted twice.
 
 import type {
+  CaptureAvailability,
+  CaptureInfo,
+  CapturedPacket,
   ClientInfo,
   ConnectionInfo,
   ConsoleLine,
@@ -30,6 +33,8 @@ export const LIMITS = {
   closedConnections: 2_000,
   /** Finished clients whose console and results are kept. */
   endedClients: 200,
+  /** Captured packets kept for the Capture view (the .pcapng keeps them all). */
+  packets: 5_000,
 }
 
 export interface ServerEntry {
@@ -80,6 +85,21 @@ export interface TrafficFilter {
   text: string
 }
 
+/** The Capture page's form, as typed (not persisted: ports change from one run to the next). */
+export interface CaptureForm {
+  /** Interface name; empty: the recommended one (the first that captureStatus lists). */
+  iface: string
+  /** Empty: the port of the newest running server. */
+  port: string
+}
+
+/** A message to select when the Traffic view opens (a packet's "message" link). */
+export interface TrafficFocus {
+  seq: number
+  /** The packet (Wireshark's No.) that carried it. */
+  packet: number
+}
+
 export interface AppState {
   link: LinkStatus
   servers: Record<string, ServerEntry>
@@ -105,6 +125,16 @@ export interface AppState {
   interfaces: NetworkInterfaceInfo[] | null
   trafficFilter: TrafficFilter
   selectedConn?: string
+  trafficFocus?: TrafficFocus
+  /** Can tshark capture here? null until the Capture page asked. */
+  captureStatus: CaptureAvailability | null
+  /** The current (or last) capture. */
+  capture: CaptureInfo | null
+  /** Why the last capture ended on its own (tshark's error in plain words). */
+  captureError?: string
+  /** Its packets, oldest first, at most LIMITS.packets. */
+  packets: CapturedPacket[]
+  captureForm: CaptureForm
 }
 
 export function initialState(settings: Settings): AppState {
@@ -127,6 +157,10 @@ export function initialState(settings: Settings): AppState {
     settings,
     interfaces: null,
     trafficFilter: { conn: '', dir: 'all', text: '' },
+    captureStatus: null,
+    capture: null,
+    packets: [],
+    captureForm: { iface: '', port: '' },
   }
 }
 
@@ -159,6 +193,23 @@ function appendBounded<T>(list: readonly T[] | undefined, add: readonly T[], max
   return all.length > max ? all.slice(all.length - max) : all
 }
 
+/** A capture is known by when it started: a new one starts its packet list (and numbering) over. */
+export function sameCapture(a: CaptureInfo | null | undefined, b: CaptureInfo | null | undefined): boolean {
+  return !!a && !!b && a.startedAt === b.startedAt && a.port === b.port && a.interface === b.interface
+}
+
+/**
+ * Append packets of the current capture, skipping any already there (a snapshot and the next batch
+ * may both carry the newest ones), keeping the last `max`.
+ */
+export function appendPackets(list: CapturedPacket[], add: readonly CapturedPacket[], max = LIMITS.packets): CapturedPacket[] {
+  const last = list.length ? list[list.length - 1].no : 0
+  const fresh = add.length && add[0].no > last ? add : add.filter((p) => p.no > last)
+  if (!fresh.length) return list
+  const all = list.concat(fresh)
+  return all.length > max ? all.slice(all.length - max) : all
+}
+
 function sameCounters(a: Counters, b: Counters): boolean {
   return a.bytesIn === b.bytesIn && a.bytesOut === b.bytesOut && a.messagesIn === b.messagesIn && a.messagesOut === b.messagesOut
 }
@@ -175,6 +226,9 @@ export function reduceBatch(s: AppState, batch: EventBatch, now = Date.now()): P
   let closedOrder = s.closedOrder
   let closedAdded: string[] | null = null
   let clientsEnded = false
+  let capture = s.capture
+  let captureError = s.captureError
+  let packets = s.packets
 
   for (const e of batch.events) {
     switch (e.type) {
@@ -235,8 +289,16 @@ export function reduceBatch(s: AppState, batch: EventBatch, now = Date.now()): P
         swarms.set(e.stats.swarmId, e.stats)
         break
       case 'capture':
+        if (e.info && !sameCapture(capture, e.info)) {
+          // A new capture: its packets are numbered from 1 again.
+          packets = []
+          captureError = undefined
+        }
+        capture = e.info
+        if (e.error) captureError = e.error
+        break
       case 'packets':
-        // The Capture view is built later; its events are ignored until then.
+        packets = appendPackets(packets, e.packets)
         break
     }
   }
@@ -286,6 +348,9 @@ export function reduceBatch(s: AppState, batch: EventBatch, now = Date.now()): P
   }
   if (batch.droppedMessages) patch.droppedMessages = s.droppedMessages + batch.droppedMessages
   if (batch.droppedLines) patch.droppedLines = s.droppedLines + batch.droppedLines
+  if (capture !== s.capture) patch.capture = capture
+  if (captureError !== s.captureError) patch.captureError = captureError
+  if (packets !== s.packets) patch.packets = packets
   return patch
 }
 
@@ -351,5 +416,14 @@ export function reduceSnapshot(s: AppState, snap: Snapshot): Partial<AppState> {
   let swarmId = s.swarmId
   if (!swarmId || !swarms[swarmId]?.running) swarmId = snap.swarms.find((x) => x.running)?.swarmId ?? swarmId
 
-  return { servers, clients, connections, closedOrder, swarms, panes, swarmId }
+  // The capture as the host has it; packets a batch brought meanwhile are kept (none twice).
+  const capture = snap.capture
+  let packets = s.packets
+  if (!capture) packets = []
+  else if (snap.capturePackets) {
+    const same = sameCapture(s.capture, capture)
+    packets = appendPackets(snap.capturePackets.slice(-LIMITS.packets), same ? s.packets : [])
+  } else if (!sameCapture(s.capture, capture)) packets = []
+
+  return { servers, clients, connections, closedOrder, swarms, panes, swarmId, capture, packets }
 }

@@ -5,9 +5,17 @@ import { createStore, type StoreApi } from 'zustand/vanilla'
 import type { CommandResult, EventBatch, SocketLabBridge, TrafficFormat } from '@shared/contract'
 import type { Exercise } from '@shared/settings'
 import type { BridgeLink } from '../bridge'
-import { clientArgs, plainError, serverArgs, swarmArgs, type Checked } from './forms'
+import { clientArgs, plainError, serverArgs, swarmArgs, wholeNumber, type Checked } from './forms'
 import { loadSettings, saveSettings, type ExerciseSettings, type ServerForm, type Settings, type SwarmForm } from './settings'
-import { initialState, reduceBatch, reduceSnapshot, type AppState, type FormError, type TrafficFilter } from './state'
+import {
+  initialState,
+  reduceBatch,
+  reduceSnapshot,
+  type AppState,
+  type CaptureForm,
+  type FormError,
+  type TrafficFilter,
+} from './state'
 
 export type AppStore = StoreApi<AppState>
 
@@ -23,6 +31,7 @@ export const formKey = {
   traffic: 'traffic',
   connections: 'connections',
   machine: 'machine',
+  capture: 'capture',
 } as const
 
 export function applyBatch(store: AppStore, batch: EventBatch): void {
@@ -91,6 +100,34 @@ export function selectConnection(store: AppStore, connId: string | undefined): v
   store.setState({ selectedConn: connId })
 }
 
+export function setCaptureForm(store: AppStore, patch: Partial<CaptureForm>): void {
+  store.setState((s) => ({ captureForm: { ...s.captureForm, ...patch } }))
+}
+
+/**
+ * Open the Traffic view on the message a captured packet carried: only its connection, the message
+ * selected. False when the message has left the Traffic view's window.
+ */
+export function focusMessage(store: AppStore, seq: number, packet: number): boolean {
+  const m = store.getState().traffic.find((x) => x.seq === seq)
+  store.setState((s) => ({
+    trafficFocus: { seq, packet },
+    trafficFilter: m ? { conn: m.connId, dir: 'all', text: '' } : s.trafficFilter,
+  }))
+  return !!m
+}
+
+/** The port a capture would use now: the one typed, else the newest running server's. */
+export function capturePort(s: Pick<AppState, 'captureForm' | 'servers'>): string {
+  if (s.captureForm.port.trim()) return s.captureForm.port
+  let newest: { port: number; startedAt: number } | undefined
+  for (const id in s.servers) {
+    const e = s.servers[id]
+    if (e.running && (!newest || e.info.startedAt > newest.startedAt)) newest = e.info
+  }
+  return newest ? String(newest.port) : ''
+}
+
 // ---------- commands ----------
 
 export interface Actions {
@@ -107,6 +144,12 @@ export interface Actions {
   exportTraffic(format: TrafficFormat, connId?: string): Promise<{ filename: string; content: string } | null>
   loadInterfaces(): Promise<void>
   resync(): Promise<void>
+  /** Ask whether tshark can capture here (and on which interfaces). */
+  loadCaptureStatus(): Promise<void>
+  startCapture(): Promise<boolean>
+  stopCapture(): Promise<void>
+  /** The capture as a .pcapng file: its name and bytes (base64). */
+  saveCapture(): Promise<{ filename: string; base64: string } | null>
 }
 
 export function createActions(store: AppStore, bridge: SocketLabBridge): Actions {
@@ -263,7 +306,49 @@ export function createActions(store: AppStore, bridge: SocketLabBridge): Actions
       const result = await bridge.snapshot({})
       if (result.ok) store.setState((s) => reduceSnapshot(s, result.value))
     },
+
+    async loadCaptureStatus() {
+      const status = await run(formKey.capture, () => bridge.captureStatus({}))
+      if (status) store.setState({ captureStatus: status })
+    },
+
+    async startCapture() {
+      const s = get()
+      const port = checked(
+        formKey.capture,
+        ((): Checked<number> => {
+          const text = capturePort(s)
+          if (!text.trim()) return { ok: false, error: 'Type the port to capture, or start a server first.', field: 'port' }
+          try {
+            return { ok: true, value: wholeNumber(text, 'port') }
+          } catch (err) {
+            return { ok: false, error: err instanceof Error ? err.message : String(err), field: 'port' }
+          }
+        })(),
+      )
+      if (port === null) return false
+      const iface = s.captureForm.iface || s.captureStatus?.interfaces[0]
+      const info = await run(formKey.capture, () => bridge.captureStart(iface ? { port, interface: iface } : { port }))
+      if (!info) return false
+      store.setState((st) =>
+        // The batch announcing it may have come first, with packets already.
+        sameCaptureStarted(st, info.startedAt) ? {} : { capture: info, packets: [], captureError: undefined },
+      )
+      return true
+    },
+
+    async stopCapture() {
+      await run(formKey.capture, () => bridge.captureStop({}))
+    },
+
+    async saveCapture() {
+      return run(formKey.capture, () => bridge.captureSave({}))
+    },
   }
+}
+
+function sameCaptureStarted(s: AppState, startedAt: number): boolean {
+  return !!s.capture && s.capture.startedAt === startedAt
 }
 
 /** Feed the store from the bridge: batches, link status, and a snapshot at start and after every reconnection. */

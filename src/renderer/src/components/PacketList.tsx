@@ -1,0 +1,178 @@
+// The captured packets, as Wireshark's packet list but in the lab's words: flags spelled out, the
+// payload as text, what each packet is in its connection's life, and the Traffic message it carried.
+// Virtualised (only visible rows exist); each connection has its own colour on the left edge, the
+// handshake and teardown rows are tagged.
+
+import { memo, useEffect, useRef, type ReactNode } from 'react'
+import { useVirtualizer } from '@tanstack/react-virtual'
+import type { CapturedPacket } from '@shared/contract'
+import { endpoint, noteDetail, PHASE_LABEL, relativeTime, type PacketRow } from '../packets'
+
+export const PACKET_ROW_HEIGHT = 28
+
+interface RowProps {
+  row: PacketRow
+  t0: number
+  top: number
+  selected: boolean
+  onSelect(p: CapturedPacket): void
+  onMessage(p: CapturedPacket): void
+}
+
+const Row = memo(function Row({ row, t0, top, selected, onSelect, onMessage }: RowProps) {
+  const { p, phase, colour } = row
+  const detail = noteDetail(p.note)
+  return (
+    <div
+      className={`vrow packet-row conn-c${colour} phase-${phase} ${selected ? 'selected' : ''}`}
+      style={{ transform: `translateY(${top}px)` }}
+      role="option"
+      aria-selected={selected}
+      id={`pkt-${p.no}`}
+      data-testid="packet-row"
+      data-no={p.no}
+      data-flags={p.flags}
+      data-phase={phase}
+      data-conn={row.key}
+      onClick={() => onSelect(p)}
+    >
+      <span className="c-no mono">{p.no}</span>
+      <span className="c-time mono">{relativeTime(p.t, t0)}</span>
+      <span className="c-route mono" title={`${endpoint(p.src, p.srcPort)} → ${endpoint(p.dst, p.dstPort)}`}>
+        {endpoint(p.src, p.srcPort)} <span className="arrow">→</span> {endpoint(p.dst, p.dstPort)}
+      </span>
+      <span className="c-flags mono" data-testid="packet-flags">
+        {p.flags}
+      </span>
+      <span className="c-num mono">{p.seq}</span>
+      <span className="c-num mono">{p.ack}</span>
+      <span className="c-num mono">{p.len}</span>
+      <span className="c-note" title={p.note} data-testid="packet-note">
+        {phase !== 'ack' && (
+          <span className={`tag tag-${phase}`} data-testid="packet-tag">
+            {PHASE_LABEL[phase]}
+          </span>
+        )}{' '}
+        <span className={phase === 'ack' ? 'muted' : ''}>{phase === 'ack' ? 'ACK' : detail}</span>
+      </span>
+      <span className="c-payload mono" data-testid="packet-payload" title={p.payload || undefined}>
+        {p.payload}
+      </span>
+      <span className="c-msg">
+        {p.messageSeq !== undefined && (
+          <button
+            type="button"
+            className="btn ghost small msg-link"
+            tabIndex={-1}
+            data-testid="packet-message"
+            data-seq={p.messageSeq}
+            title={`Open message #${p.messageSeq} in Traffic`}
+            onClick={(e) => {
+              e.stopPropagation()
+              onMessage(p)
+            }}
+          >
+            msg #{p.messageSeq}
+          </button>
+        )}
+      </span>
+    </div>
+  )
+})
+
+interface PacketListProps {
+  rows: readonly PacketRow[]
+  selectedNo?: number
+  onSelect(p: CapturedPacket | undefined): void
+  onMessage(p: CapturedPacket): void
+  empty: ReactNode
+}
+
+export function PacketList(p: PacketListProps): ReactNode {
+  const scroller = useRef<HTMLDivElement>(null)
+  const atBottom = useRef(true)
+  const t0 = p.rows.length ? p.rows[0].p.t : 0
+  const v = useVirtualizer({
+    count: p.rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => PACKET_ROW_HEIGHT,
+    overscan: 12,
+    getItemKey: (i) => p.rows[i].p.no,
+  })
+
+  // Keep the newest packet in view while scrolled to the bottom, as a live capture goes on.
+  useEffect(() => {
+    if (atBottom.current && p.rows.length) v.scrollToIndex(p.rows.length - 1, { align: 'end' })
+  }, [p.rows.length, v])
+
+  const move = (delta: number): void => {
+    const list = p.rows
+    if (!list.length) return
+    const i = p.selectedNo === undefined ? -1 : list.findIndex((r) => r.p.no === p.selectedNo)
+    const next = Math.max(0, Math.min(list.length - 1, i < 0 ? (delta > 0 ? 0 : list.length - 1) : i + delta))
+    p.onSelect(list[next].p)
+    v.scrollToIndex(next, { align: 'auto' })
+  }
+
+  return (
+    <div className="vlist-wrap packet-list">
+      <div className="vhead packet-head" aria-hidden="true">
+        <span>No.</span>
+        <span>Time</span>
+        <span>Source → Destination</span>
+        <span>Flags</span>
+        <span className="right">Seq</span>
+        <span className="right">Ack</span>
+        <span className="right">Len</span>
+        <span>What it is</span>
+        <span>Payload (text)</span>
+        <span>Traffic</span>
+      </div>
+      <div
+        ref={scroller}
+        className="vlist"
+        role="listbox"
+        aria-label="Captured packets"
+        tabIndex={0}
+        data-testid="packet-list"
+        aria-activedescendant={p.selectedNo !== undefined ? `pkt-${p.selectedNo}` : undefined}
+        onScroll={(e) => {
+          const el = e.currentTarget
+          atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < PACKET_ROW_HEIGHT * 2
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'ArrowDown') move(1)
+          else if (e.key === 'ArrowUp') move(-1)
+          else if (e.key === 'PageDown') move(20)
+          else if (e.key === 'PageUp') move(-20)
+          else if (e.key === 'Home') move(-Infinity)
+          else if (e.key === 'End') move(Infinity)
+          else if (e.key === 'Escape') p.onSelect(undefined)
+          else return
+          e.preventDefault()
+        }}
+      >
+        {p.rows.length === 0 ? (
+          <div className="vlist-empty">{p.empty}</div>
+        ) : (
+          <div style={{ height: v.getTotalSize(), position: 'relative' }}>
+            {v.getVirtualItems().map((item) => {
+              const row = p.rows[item.index]
+              return (
+                <Row
+                  key={row.p.no}
+                  row={row}
+                  t0={t0}
+                  top={item.start}
+                  selected={row.p.no === p.selectedNo}
+                  onSelect={p.onSelect}
+                  onMessage={p.onMessage}
+                />
+              )
+            })}
+          </div>
+        )}
+      </div>
+    </div>
+  )
+}
