@@ -24,6 +24,8 @@ export default defineConfig({
           hookTimeout: 60_000,
           // Integration files open many sockets; one file at a time keeps ports and fds predictable.
           fileParallelism: false,
+          // The churn test measures memory after a full collection.
+          execArgv: ['--expose-gc'],
         },
       },
     ],

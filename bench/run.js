@@ -15,7 +15,8 @@ import { join } from 'node:path'
 
 const root = new URL('..', import.meta.url).pathname
 const node = process.execPath
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 3)
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 2)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const IDLE = Number(process.env.BENCH_IDLE ?? 10_000)
 const LEVELS = (process.env.BENCH_CLIENTS ?? '1,10,100,1000').split(',').map(Number)
 const FD_WANTED = 65_536
@@ -130,29 +131,39 @@ async function main() {
   const idle = Math.min(IDLE, Math.max(0, limit - 200))
   console.log(`SocketLab benchmark: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`)
   console.log(`File-descriptor limit for each process: ${limit}${limit < IDLE + 200 ? ` — below the ${IDLE} idle clients wanted; holding ${idle} instead (raise it with ulimit -n)` : ''}`)
-  const results = {}
   const only = (process.env.BENCH_SERVERS ?? '').split(',').filter(Boolean)
-  for (const spec of SERVERS) {
-    results[spec.key] = { rate: Object.fromEntries(LEVELS.map((c) => [c, {}])), idle: null }
-    if (only.length && !only.includes(spec.key)) continue
-    results[spec.key] = { rate: {}, idle: null }
-    for (const clients of LEVELS) {
-      const { child, port } = await startServer(spec)
-      const r = await load({ port, clients, warmupMs: 1000, durationMs: SECONDS * 1000 })
+  const specs = SERVERS.filter((spec) => !only.length || only.includes(spec.key))
+  const results = Object.fromEntries(SERVERS.map((spec) => [spec.key, { rate: Object.fromEntries(LEVELS.map((c) => [c, {}])), idle: null }]))
+  // The machine is shared and noisy: every level runs ROUNDS times with the servers interleaved, and
+  // the median run (by requests/s) is reported, so all three servers see the same conditions.
+  for (const clients of LEVELS) {
+    const runs = Object.fromEntries(specs.map((spec) => [spec.key, []]))
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const spec of specs) {
+        const { child, port } = await startServer(spec)
+        runs[spec.key].push(await load({ port, clients, warmupMs: 1000, durationMs: SECONDS * 1000 }))
+        await stopServer(child)
+      }
+    }
+    for (const spec of specs) {
+      const sorted = runs[spec.key].slice().sort((x, y) => (x.rps ?? 0) - (y.rps ?? 0))
+      const r = { ...sorted[Math.floor(sorted.length / 2)], runs: runs[spec.key].map((x) => Math.round(x.rps ?? 0)) }
       results[spec.key].rate[clients] = r
-      console.log(`${spec.label.padEnd(44)} C=${String(clients).padEnd(5)} ${fmt(r.rps)} req/s  p50 ${fmt(r.p50, 2)} ms  p99 ${fmt(r.p99, 2)} ms  wrong ${r.wrong ?? '?'}  errors ${r.errors ?? r.error}`)
-      await stopServer(child)
+      console.log(
+        `${spec.label.padEnd(44)} C=${String(clients).padEnd(5)} ${fmt(r.rps)} req/s (median of ${r.runs.join(', ')})  p50 ${fmt(r.p50, 2)} ms  p99 ${fmt(r.p99, 2)} ms  wrong ${r.wrong ?? '?'}  errors ${r.errors ?? r.error}`,
+      )
     }
-    if (idle > 0) {
-      const { child, port } = await startServer(spec)
-      await sleep(300)
-      const before = rssMiB(child.pid)
-      const r = await load({ port, clients: idle, idle: true, holdMs: 2000 })
-      const rss = rssMiB(child.pid)
-      results[spec.key].idle = { ...r, rssMiB: rss, rssBeforeMiB: before }
-      console.log(`${spec.label.padEnd(44)} idle: held ${r.held}/${idle} (errors ${r.errors}), RSS ${fmt(rss, 1)} MiB (${fmt(before, 1)} MiB before)`)
-      await stopServer(child)
-    }
+  }
+  for (const spec of specs) {
+    if (idle <= 0) break
+    const { child, port } = await startServer(spec)
+    await sleep(300)
+    const before = rssMiB(child.pid)
+    const r = await load({ port, clients: idle, idle: true, holdMs: 2000 })
+    const rss = rssMiB(child.pid)
+    results[spec.key].idle = { ...r, rssMiB: rss, rssBeforeMiB: before }
+    console.log(`${spec.label.padEnd(44)} idle: held ${r.held}/${idle} (errors ${r.errors}), RSS ${fmt(rss, 1)} MiB (${fmt(before, 1)} MiB before)`)
+    await stopServer(child)
   }
 
   const s = results.socketlab
@@ -169,7 +180,7 @@ async function main() {
   const date = new Date().toISOString()
   const table = [
     `SocketLab benchmark, ${date}`,
-    `Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${os.release()}, Node ${process.version}; ${SECONDS} s per level after 1 s warm-up; server and load generator in separate processes on loopback.`,
+    `Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${os.release()}, Node ${process.version}; each level ${ROUNDS} runs of ${SECONDS} s after 1 s warm-up, servers interleaved, median shown; server and load generator in separate processes on loopback.`,
     '',
     '| clients | SocketLab req/s | p50 / p99 ms | Python threaded req/s | p50 / p99 ms | bare Node req/s | p50 / p99 ms | errors+wrong (S/P/B) | SocketLab / Python | SocketLab / bare Node |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',

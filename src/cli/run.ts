@@ -127,10 +127,12 @@ export interface Io {
 
 /** Print every console line of this owner as it happens: info to stdout, errors to stderr. */
 function printLines(host: Host, io: Io): () => void {
-  return host.onEvent((e: EngineEvent) => {
-    if (e.type !== 'line') return
-    ;(e.line.level === 'error' ? io.err : io.out).write(`${e.line.text}\n`)
-  })
+  return host.onEvent(
+    (e: EngineEvent) => {
+      if (e.type === 'line') (e.line.level === 'error' ? io.err : io.out).write(`${e.line.text}\n`)
+    },
+    { linesOnly: true },
+  )
 }
 
 async function serve(argv: string[], io: Io, signals: NodeJS.EventEmitter): Promise<number> {

@@ -77,7 +77,7 @@ export class Host {
   }
 
   /** Raw events as they happen (CLI, tests). */
-  onEvent(listener: (event: EngineEvent) => void, options?: { messages?: boolean }): () => void {
+  onEvent(listener: (event: EngineEvent) => void, options?: { messages?: boolean; linesOnly?: boolean }): () => void {
     return this.recorder.onEvent(listener, options)
   }
 

@@ -60,6 +60,7 @@ export class Recorder {
   private readonly closedOrder: string[] = []
   private readonly listeners = new Set<Listener>()
   private readonly messageListeners = new Set<Listener>()
+  private readonly lineListeners = new Set<Listener>()
   // Pending for the next batch.
   private events: EventBatch['events'] = []
   private lines: ConsoleLine[] = []
@@ -77,9 +78,9 @@ export class Recorder {
     this.ring = new Array(this.opts.ringSize)
   }
 
-  /** Raw events as they happen. Message events only with `{ messages: true }`. */
-  onEvent(listener: Listener, options: { messages?: boolean } = {}): () => void {
-    const set = options.messages ? this.messageListeners : this.listeners
+  /** Raw events as they happen. Message events only with `{ messages: true }`; `{ linesOnly: true }` for a console. */
+  onEvent(listener: Listener, options: { messages?: boolean; linesOnly?: boolean } = {}): () => void {
+    const set = options.linesOnly ? this.lineListeners : options.messages ? this.messageListeners : this.listeners
     set.add(listener)
     return () => set.delete(listener)
   }
@@ -156,11 +157,14 @@ export class Recorder {
       if (this.lines.length < this.opts.batchLines) this.lines.push(line)
       else this.droppedLines++
     }
-    this.deliver({ type: 'line', line })
+    const event: EngineEvent = { type: 'line', line }
+    for (const l of this.lineListeners) l(event)
+    this.deliver(event)
   }
 
   /** Results are many under load (one per adder request): the batch keeps the first few, counters stay exact. */
   result(ownerId: string, connId: string, result: ExerciseResult): void {
+    if (!this.batching && this.listeners.size === 0 && this.messageListeners.size === 0) return
     const event: EngineEvent = { type: 'result', ownerId, connId, result }
     if (this.batching) {
       if (this.resultsInBatch < this.opts.batchResults) {

@@ -52,10 +52,10 @@ function upTo(buf: Buffer, end: number): Frame {
   return { bytes: buf.subarray(0, stop), consumed: end + endingRun(buf, end) }
 }
 
-function whole(buf: Buffer): Frame {
+function whole(buf: Buffer, text?: string): Frame {
   let stop = buf.length
   while (stop > 0 && isEnding(buf[stop - 1])) stop--
-  return { bytes: buf.subarray(0, stop), consumed: buf.length }
+  return { bytes: stop === buf.length ? buf : buf.subarray(0, stop), consumed: buf.length, text: stop === buf.length ? text : undefined }
 }
 
 /** Where a bracketed list closes, or -1 when it is still open. */
@@ -99,7 +99,7 @@ function frameOf(buf: Buffer, expect: Expect, quiet: boolean): Frame | null {
       if (end >= 0) return upTo(buf, end)
       const pattern = expect.kind === 'pair' ? PAIR_PATTERN : NUMBER_PATTERN
       const text = buf.toString('utf8')
-      if (pattern.test(text)) return { ...whole(buf), text }
+      if (pattern.test(text)) return whole(buf, text)
       return quiet ? whole(buf) : null
     }
     case 'text': {

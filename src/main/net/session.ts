@@ -44,6 +44,7 @@ export class Session {
   private quietTimer: NodeJS.Timeout | null = null
   private silenceTimer: NodeJS.Timeout | null = null
   private handshakeTimer: NodeJS.Timeout | null = null
+  private graceTimer: NodeJS.Timeout | null = null
   private quietFired = false
   private pumping = false
 
@@ -128,7 +129,8 @@ export class Session {
         if (this.buf.length) this.armQuiet()
         break
       }
-      this.buf = this.buf.subarray(skipped + frame.consumed)
+      const used = skipped + frame.consumed
+      this.buf = used === this.buf.length ? null : this.buf.subarray(used)
       this.quietFired = false
       if (frame.bytes.length > this.opts.maxMessageBytes) return this.tooLong()
       this.deliver(frame.bytes, frame.text)
@@ -154,7 +156,7 @@ export class Session {
     this.sendsSinceReceive = 0
     let actions: Action[]
     try {
-      actions = this.machine.receive({ bytes, text: decoded !== undefined && decoded.length === bytes.length ? decoded : bytes.toString('utf8') })
+      actions = this.machine.receive({ bytes, text: decoded ?? bytes.toString('utf8') })
     } catch (err) {
       // A bug in an exercise must not take the server down: report it and close this connection only.
       actions = [{ do: 'print', text: `Internal error: ${String(err)}`, level: 'error' }, { do: 'close', reason: 'internal error' }]
@@ -199,26 +201,41 @@ export class Session {
 
   private run(actions: Action[]): void {
     if (actions.length === 0) return
-    for (const a of actions) this.queue.push(a)
-    if (!this.busy) this.drain()
+    if (this.busy || this.queue.length) {
+      for (const a of actions) this.queue.push(a)
+      return
+    }
+    // The common case (a reply that needs no pacing) runs straight through, without the queue.
+    for (let i = 0; i < actions.length; i++) {
+      const action = actions[i]
+      if (this.paceWait(action) > 0) {
+        for (let j = i; j < actions.length; j++) this.queue.push(actions[j])
+        return this.drain()
+      }
+      this.perform(action)
+      if (this.closing) break
+    }
+    this.pump()
+  }
+
+  /** How long a send must wait so a naive `recv(1024)` sees it apart from the previous one. */
+  private paceWait(action: Action): number {
+    if (action.do !== 'send' || this.sendsSinceReceive === 0 || this.opts.wire.paceMs === 0) return 0
+    return this.lastSendAt + this.opts.wire.paceMs - Date.now()
   }
 
   private drain(): void {
     while (this.queue.length) {
-      const action = this.queue[0]
-      if (action.do === 'send' && this.sendsSinceReceive > 0 && this.opts.wire.paceMs > 0) {
-        const wait = this.lastSendAt + this.opts.wire.paceMs - Date.now()
-        if (wait > 0) {
-          this.busy = true
-          setTimeout(() => {
-            this.busy = false
-            this.drain()
-          }, wait)
-          return
-        }
+      const wait = this.paceWait(this.queue[0])
+      if (wait > 0) {
+        this.busy = true
+        setTimeout(() => {
+          this.busy = false
+          this.drain()
+        }, wait)
+        return
       }
-      this.queue.shift()
-      this.perform(action)
+      this.perform(this.queue.shift()!)
     }
     this.pump()
   }
@@ -291,7 +308,8 @@ export class Session {
     this.queue.length = 0
     this.socket.end()
     // A peer that never closes its side must not keep the socket forever.
-    setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref()
+    this.graceTimer = setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS)
+    this.graceTimer.unref()
   }
 
   private onClose(): void {
@@ -299,6 +317,7 @@ export class Session {
     this.closed = true
     this.closing = true
     this.clearTimers()
+    if (this.graceTimer) clearTimeout(this.graceTimer)
     const reason = this.closeReason ?? 'connection closed'
     if (!this.endedHandled) {
       this.endedHandled = true

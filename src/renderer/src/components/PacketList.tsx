@@ -3,7 +3,7 @@
 // Virtualised (only visible rows exist); each connection has its own colour on the left edge, the
 // handshake and teardown rows are tagged.
 
-import { memo, useEffect, useRef, type ReactNode } from 'react'
+import { memo, useCallback, useEffect, useRef, type ReactNode } from 'react'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import type { CapturedPacket } from '@shared/contract'
 import { endpoint, noteDetail, PHASE_LABEL, relativeTime, type PacketRow } from '../packets'
@@ -92,12 +92,14 @@ export function PacketList(p: PacketListProps): ReactNode {
   const scroller = useRef<HTMLDivElement>(null)
   const atBottom = useRef(true)
   const t0 = p.rows.length ? p.rows[0].p.t : 0
+  const packetRows = p.rows
+  const getItemKey = useCallback((i: number) => packetRows[i].p.no, [packetRows])
   const v = useVirtualizer({
     count: p.rows.length,
     getScrollElement: () => scroller.current,
     estimateSize: () => PACKET_ROW_HEIGHT,
     overscan: 12,
-    getItemKey: (i) => p.rows[i].p.no,
+    getItemKey,
   })
 
   // Keep the newest packet in view while scrolled to the bottom, as a live capture goes on.

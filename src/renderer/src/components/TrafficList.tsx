@@ -1,7 +1,7 @@
 // A virtualised list of messages (the Traffic view and a connection's timeline): only the visible
 // rows exist in the DOM, and each row re-renders only when its own message or connection changes.
 
-import { memo, useEffect, useRef, type ReactNode } from 'react'
+import { memo, useCallback, useEffect, useRef, type ReactNode } from 'react'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import type { TrafficMessage } from '@shared/contract'
 import { formatBytes, formatTime, oneLine } from '../format'
@@ -86,12 +86,15 @@ export function TrafficList(p: TrafficListProps): ReactNode {
   const scroller = useRef<HTMLDivElement>(null)
   const atBottom = useRef(true)
   const showConn = p.showConn ?? true
+  // A stable key function: a new one each render makes the virtualiser re-measure every row.
+  const messages = p.messages
+  const getItemKey = useCallback((i: number) => messages[i].seq, [messages])
   const v = useVirtualizer({
     count: p.messages.length,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
-    getItemKey: (i) => p.messages[i].seq,
+    getItemKey,
   })
 
   useEffect(() => {

@@ -139,12 +139,13 @@ export function ConnectionsPage(): ReactNode {
     )
   }, [all, show, q])
 
+  const getItemKey = useCallback((i: number) => rows[i].connId, [rows])
   const v = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW,
     overscan: 10,
-    getItemKey: (i) => rows[i].connId,
+    getItemKey,
   })
 
   const onSelect = useCallback((connId: string) => selectConnection(appStore, connId), [])
