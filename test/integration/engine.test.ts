@@ -53,6 +53,14 @@ describe('many clients at a time (Lab 2 question 2)', () => {
     const results = w.results(srv.serverId)
     expect(results.length).toBeGreaterThanOrEqual(2000)
     for (const r of results) if (r.kind === 'adder') expect(r.answer).toBe(r.a + r.b)
+    // The exact counters lose nothing under load: every byte one side sent, the other side received.
+    await w.waitUntil(() => w.host.snapshot().connections.every((c) => c.state === 'closed'), 'all 400 ends closed')
+    const conns = w.host.snapshot().connections
+    const sum = (role: string, key: 'bytesIn' | 'bytesOut' | 'messagesIn' | 'messagesOut') =>
+      conns.filter((c) => c.role === role).reduce((n, c) => n + c.counters[key], 0)
+    expect(sum('server', 'bytesIn')).toBe(sum('client', 'bytesOut'))
+    expect(sum('client', 'bytesIn')).toBe(sum('server', 'bytesOut'))
+    expect(sum('server', 'messagesOut')).toBe(200 + w.results(srv.serverId).length) // one ack per client, one answer per request
   })
 })
 

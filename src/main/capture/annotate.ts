@@ -256,7 +256,7 @@ export class ConnectionTracker {
 
 /** What the matcher needs of the Recorder (which satisfies it as is). */
 export interface MessageSource {
-  recentMessages(): readonly { seq: number; t: number; connId: string; dir: 'in' | 'out'; data: Uint8Array }[]
+  recentMessages(connId?: string, fromSeq?: number): readonly { seq: number; t: number; connId: string; dir: 'in' | 'out'; data: Uint8Array }[]
   connection(connId: string): { local: string; remote: string } | undefined
 }
 
@@ -329,7 +329,7 @@ export class MessageMatcher {
 
   /** Take in the messages recorded since the last call. */
   refresh(): void {
-    const all = this.source.recentMessages()
+    const all = this.source.recentMessages(undefined, this.lastSeq + 1)
     // The ring is oldest first: walk back to the first new one.
     let i = all.length
     while (i > 0 && all[i - 1].seq > this.lastSeq) i--

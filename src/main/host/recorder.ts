@@ -3,6 +3,7 @@
 // happen (CLI, tests) and batches a few times a second (the renderer). The hot path only bumps
 // counters and writes one ring slot, so recording never slows the sockets down.
 
+import { MessageRing, type RecordedMessage } from './message-ring'
 import type {
   ConnectionInfo,
   ConsoleLine,
@@ -13,17 +14,13 @@ import type {
   TrafficMessage,
 } from '@shared/contract'
 
-export interface RecordedMessage {
-  seq: number
-  t: number
-  connId: string
-  dir: 'in' | 'out'
-  data: Uint8Array
-}
+export type { RecordedMessage }
 
 export interface RecorderOptions {
   /** How many recent messages the traffic log keeps. */
   ringSize?: number
+  /** How many bytes of message data the traffic log keeps. */
+  ringBytes?: number
   /** How many closed connections stay listed as "recent". */
   recentClosed?: number
   /** At most this many messages and lines go to the renderer per batch. */
@@ -47,15 +44,12 @@ export function toHex(data: Uint8Array): string {
 }
 
 export function toTrafficMessage(m: RecordedMessage): TrafficMessage {
-  return { seq: m.seq, t: m.t, connId: m.connId, dir: m.dir, size: m.data.length, text: decodeText(m.data), hex: toHex(m.data) }
+  return { seq: m.seq, t: m.t, connId: m.connId, dir: m.dir, size: m.size, text: decodeText(m.data), hex: toHex(m.data) }
 }
 
 export class Recorder {
-  private readonly ring: (RecordedMessage | undefined)[]
-  private seq = 0
+  private readonly ring: MessageRing
   private lineSeq = 0
-  /** Messages that fell out of the ring (the traffic log is bounded). */
-  ringDropped = 0
   private readonly connections = new Map<string, ConnectionInfo>()
   private readonly closedOrder: string[] = []
   private readonly listeners = new Set<Listener>()
@@ -74,8 +68,16 @@ export class Recorder {
   batching = false
 
   constructor(options: RecorderOptions = {}) {
-    this.opts = { ringSize: 10_000, recentClosed: 2_000, batchMessages: 500, batchLines: 1_000, batchResults: 500, ...options }
-    this.ring = new Array(this.opts.ringSize)
+    this.opts = {
+      ringSize: 10_000,
+      ringBytes: 8 * 1024 * 1024,
+      recentClosed: 2_000,
+      batchMessages: 500,
+      batchLines: 1_000,
+      batchResults: 500,
+      ...options,
+    }
+    this.ring = new MessageRing({ entries: this.opts.ringSize, bytes: this.opts.ringBytes })
   }
 
   /** Raw events as they happen. Message events only with `{ messages: true }`; `{ linesOnly: true }` for a console. */
@@ -139,16 +141,21 @@ export class Recorder {
 
   // ---- messages, lines, results ----
 
-  message(connId: string, dir: 'in' | 'out', data: Uint8Array): void {
-    const seq = ++this.seq
-    const slot = seq % this.opts.ringSize
-    if (this.ring[slot] !== undefined) this.ringDropped++
-    const record: RecordedMessage = { seq, t: Date.now(), connId, dir, data }
-    this.ring[slot] = record
+  /** Messages that fell out of the traffic log (it is bounded). */
+  get ringDropped(): number {
+    return this.ring.dropped
+  }
+
+  /** Record one message; returns the time it was recorded at. `size` in bytes, when already known. */
+  message(connId: string, dir: 'in' | 'out', data: Uint8Array | string, size?: number): number {
+    const t = Date.now()
+    this.ring.push(connId, dir, data, t, size)
     if (this.messageListeners.size) {
-      const event: EngineEvent = { type: 'message', connId, dir, t: record.t, data }
+      const bytes = typeof data === 'string' ? Buffer.from(data) : data
+      const event: EngineEvent = { type: 'message', connId, dir, t, data: bytes }
       for (const l of this.messageListeners) l(event)
     }
+    return t
   }
 
   line(ownerId: string, text: string, level: 'info' | 'error' = 'info', connId?: string): void {
@@ -175,19 +182,13 @@ export class Recorder {
     this.deliver(event)
   }
 
-  /** Recent messages, oldest first (optionally of one connection). */
-  recentMessages(connId?: string): RecordedMessage[] {
-    const out: RecordedMessage[] = []
-    const first = Math.max(1, this.seq - this.opts.ringSize + 1)
-    for (let s = first; s <= this.seq; s++) {
-      const m = this.ring[s % this.opts.ringSize]
-      if (m && m.seq === s && (!connId || m.connId === connId)) out.push(m)
-    }
-    return out
+  /** Recent messages, oldest first (optionally of one connection, or from a sequence number on). */
+  recentMessages(connId?: string, fromSeq = 1): RecordedMessage[] {
+    return this.ring.range(fromSeq, connId)
   }
 
   get messageCount(): number {
-    return this.seq
+    return this.ring.newest
   }
 
   // ---- batches for the renderer ----
@@ -205,15 +206,11 @@ export class Recorder {
         changed++
       }
     }
-    const newest = this.seq
+    const newest = this.ring.newest
     const pending = newest - this.flushedSeq
     if (!changed && !pending && !this.events.length && !this.lines.length) return null
     const take = Math.min(pending, this.opts.batchMessages)
-    const messages: TrafficMessage[] = []
-    for (let s = newest - take + 1; s <= newest; s++) {
-      const m = this.ring[s % this.opts.ringSize]
-      if (m && m.seq === s) messages.push(toTrafficMessage(m))
-    }
+    const messages: TrafficMessage[] = this.ring.range(newest - take + 1).map(toTrafficMessage)
     this.flushedSeq = newest
     const batch: EventBatch = {
       events: this.events,

@@ -278,15 +278,20 @@ export class Session {
 
   private send(data: string | Uint8Array): void {
     if (this.closing || this.socket.destroyed) return
-    let bytes = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength)
-    if (this.opts.wire.lineMode) bytes = Buffer.concat([bytes, Buffer.from('\n')])
+    // Text goes to the socket as a string (no intermediate Buffer on the hot path).
+    let out: string | Buffer
+    if (typeof data === 'string') out = this.opts.wire.lineMode ? `${data}\n` : data
+    else {
+      const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+      out = this.opts.wire.lineMode ? Buffer.concat([bytes, Buffer.from('\n')]) : bytes
+    }
+    const size = typeof out === 'string' ? Buffer.byteLength(out) : out.length
     const c = this.opts.counters
-    c.bytesOut += bytes.length
+    c.bytesOut += size
     c.messagesOut++
-    this.opts.recorder.message(this.opts.connId, 'out', bytes)
+    this.lastSendAt = this.opts.recorder.message(this.opts.connId, 'out', out, size)
     this.sendsSinceReceive++
-    this.lastSendAt = Date.now()
-    if (!this.socket.write(bytes)) {
+    if (!this.socket.write(out)) {
       // Respect backpressure: stop reading from a peer that does not read what we send.
       this.socket.pause()
       this.socket.once('drain', () => this.socket.resume())
