@@ -11,7 +11,10 @@ const server = net.createServer({ noDelay: true }, (socket) => {
       socket.write('ack')
       return
     }
-    const [a, b] = chunk.toString('latin1').trim().split(/[ ,+]+/)
+    const [a, b] = chunk
+      .toString('latin1')
+      .trim()
+      .split(/[ ,+]+/)
     socket.write(String(Number(a) + Number(b)))
   })
 })

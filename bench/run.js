@@ -16,7 +16,7 @@ import { join } from 'node:path'
 const root = new URL('..', import.meta.url).pathname
 const node = process.execPath
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2)
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const IDLE = Number(process.env.BENCH_IDLE ?? 10_000)
 const LEVELS = (process.env.BENCH_CLIENTS ?? '1,10,100,1000').split(',').map(Number)
 const FD_WANTED = 65_536
@@ -26,7 +26,19 @@ const SERVERS = [
     key: 'socketlab',
     label: 'SocketLab (socketlab serve, recording on)',
     cmd: node,
-    args: [join(root, 'bin/socketlab.js'), 'serve', 'adder', '--host', 'loopback', '--port', '0', '--max-clients', '20000', '--handshake-timeout', '600000'],
+    args: [
+      join(root, 'bin/socketlab.js'),
+      'serve',
+      'adder',
+      '--host',
+      'loopback',
+      '--port',
+      '0',
+      '--max-clients',
+      '20000',
+      '--handshake-timeout',
+      '600000',
+    ],
     ready: /on port (\d+)/,
   },
   {
@@ -36,7 +48,13 @@ const SERVERS = [
     args: [join(root, 'test/peers/adder_server_threaded.py'), '--port', '0', '--quiet', '--timeout', '600'],
     ready: /listening on (\d+)/,
   },
-  { key: 'bare', label: 'bare Node net', cmd: node, args: [join(root, 'bench/bare-adder-server.js')], ready: /listening on (\d+)/ },
+  {
+    key: 'bare',
+    label: 'bare Node net',
+    cmd: node,
+    args: [join(root, 'bench/bare-adder-server.js')],
+    ready: /listening on (\d+)/,
+  },
 ]
 
 /** Run a command with its file-descriptor limit raised where the OS allows it. */
@@ -45,7 +63,9 @@ function withFds(cmd, args) {
 }
 
 function fdLimit() {
-  const r = spawnSync('bash', ['-c', `ulimit -n ${FD_WANTED} 2>/dev/null || ulimit -n hard 2>/dev/null; ulimit -n`], { encoding: 'utf8' })
+  const r = spawnSync('bash', ['-c', `ulimit -n ${FD_WANTED} 2>/dev/null || ulimit -n hard 2>/dev/null; ulimit -n`], {
+    encoding: 'utf8',
+  })
   return Number(r.stdout.trim())
 }
 
@@ -97,7 +117,8 @@ const LOADGEN = join(root, 'bench/.build/adder-load')
 function buildLoadGenerator() {
   mkdirSync(join(root, 'bench/.build'), { recursive: true })
   const r = spawnSync('cc', ['-O2', '-o', LOADGEN, join(root, 'bench/adder-load.c')], { encoding: 'utf8' })
-  if (r.status !== 0) throw new Error(`could not compile the load generator (a C compiler is needed: apt install gcc): ${r.stderr || r.error}`)
+  if (r.status !== 0)
+    throw new Error(`could not compile the load generator (a C compiler is needed: apt install gcc): ${r.stderr || r.error}`)
 }
 
 function load(config) {
@@ -122,18 +143,36 @@ function load(config) {
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
-const fmt = (n, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–')
+const fmt = (n, digits = 0) =>
+  Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–'
+/**
+ * The ratio of two servers from runs made back to back in the same round (same machine conditions),
+ * as the median over the rounds: steadier than a ratio of two medians on a noisy shared machine.
+ */
+function pairedRatio(a, b) {
+  const n = Math.min(a.runs?.length ?? 0, b.runs?.length ?? 0)
+  if (!n) return ratio(a.rps, b.rps)
+  const ratios = Array.from({ length: n }, (_, i) => a.runs[i] / b.runs[i]).sort((x, y) => x - y)
+  return `${ratios[Math.floor(n / 2)].toFixed(2)}×`
+}
+
 const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : '–')
 
 async function main() {
   buildLoadGenerator()
   const limit = fdLimit()
   const idle = Math.min(IDLE, Math.max(0, limit - 200))
-  console.log(`SocketLab benchmark: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`)
-  console.log(`File-descriptor limit for each process: ${limit}${limit < IDLE + 200 ? ` — below the ${IDLE} idle clients wanted; holding ${idle} instead (raise it with ulimit -n)` : ''}`)
+  console.log(
+    `SocketLab benchmark: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+  )
+  console.log(
+    `File-descriptor limit for each process: ${limit}${limit < IDLE + 200 ? ` — below the ${IDLE} idle clients wanted; holding ${idle} instead (raise it with ulimit -n)` : ''}`,
+  )
   const only = (process.env.BENCH_SERVERS ?? '').split(',').filter(Boolean)
   const specs = SERVERS.filter((spec) => !only.length || only.includes(spec.key))
-  const results = Object.fromEntries(SERVERS.map((spec) => [spec.key, { rate: Object.fromEntries(LEVELS.map((c) => [c, {}])), idle: null }]))
+  const results = Object.fromEntries(
+    SERVERS.map((spec) => [spec.key, { rate: Object.fromEntries(LEVELS.map((c) => [c, {}])), idle: null }]),
+  )
   // The machine is shared and noisy: every level runs ROUNDS times with the servers interleaved, and
   // the median run (by requests/s) is reported, so all three servers see the same conditions.
   for (const clients of LEVELS) {
@@ -162,7 +201,9 @@ async function main() {
     const r = await load({ port, clients: idle, idle: true, holdMs: 2000 })
     const rss = rssMiB(child.pid)
     results[spec.key].idle = { ...r, rssMiB: rss, rssBeforeMiB: before }
-    console.log(`${spec.label.padEnd(44)} idle: held ${r.held}/${idle} (errors ${r.errors}), RSS ${fmt(rss, 1)} MiB (${fmt(before, 1)} MiB before)`)
+    console.log(
+      `${spec.label.padEnd(44)} idle: held ${r.held}/${idle} (errors ${r.errors}), RSS ${fmt(rss, 1)} MiB (${fmt(before, 1)} MiB before)`,
+    )
     await stopServer(child)
   }
 
@@ -171,7 +212,7 @@ async function main() {
   const b = results.bare
   const rows = LEVELS.map((c) => {
     const [rs, rp, rb] = [s.rate[c], p.rate[c], b.rate[c]]
-    return `| ${c} | ${fmt(rs.rps)} | ${fmt(rs.p50, 2)} / ${fmt(rs.p99, 2)} | ${fmt(rp.rps)} | ${fmt(rp.p50, 2)} / ${fmt(rp.p99, 2)} | ${fmt(rb.rps)} | ${fmt(rb.p50, 2)} / ${fmt(rb.p99, 2)} | ${(rs.errors ?? 0) + (rs.wrong ?? 0)} / ${(rp.errors ?? 0) + (rp.wrong ?? 0)} / ${(rb.errors ?? 0) + (rb.wrong ?? 0)} | ${ratio(rs.rps, rp.rps)} | ${ratio(rs.rps, rb.rps)} |`
+    return `| ${c} | ${fmt(rs.rps)} | ${fmt(rs.p50, 2)} / ${fmt(rs.p99, 2)} | ${fmt(rp.rps)} | ${fmt(rp.p50, 2)} / ${fmt(rp.p99, 2)} | ${fmt(rb.rps)} | ${fmt(rb.p50, 2)} / ${fmt(rb.p99, 2)} | ${(rs.errors ?? 0) + (rs.wrong ?? 0)} / ${(rp.errors ?? 0) + (rp.wrong ?? 0)} / ${(rb.errors ?? 0) + (rb.wrong ?? 0)} | ${pairedRatio(rs, rp)} | ${pairedRatio(rs, rb)} |`
   })
   const idleRow = (key, label) => {
     const r = results[key].idle
@@ -180,7 +221,7 @@ async function main() {
   const date = new Date().toISOString()
   const table = [
     `SocketLab benchmark, ${date}`,
-    `Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${os.release()}, Node ${process.version}; each level ${ROUNDS} runs of ${SECONDS} s after 1 s warm-up, servers interleaved, median shown; server and load generator in separate processes on loopback.`,
+    `Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${os.release()}, Node ${process.version}; each level ${ROUNDS} rounds of ${SECONDS} s runs after 1 s warm-up, servers interleaved within a round; req/s and latency are the median run, ratios the median of the per-round ratios; server and load generator in separate processes on loopback.`,
     '',
     '| clients | SocketLab req/s | p50 / p99 ms | Python threaded req/s | p50 / p99 ms | bare Node req/s | p50 / p99 ms | errors+wrong (S/P/B) | SocketLab / Python | SocketLab / bare Node |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',

@@ -48,15 +48,23 @@ if (!step('Build (electron-vite)', bin('electron-vite'), ['build'])) process.exi
 if (want('static')) {
   step('Type check (tsc)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json'])
   step('Lint (eslint)', bin('eslint'), ['.'])
+  step('Format (prettier)', bin('prettier'), ['--check', '.'])
 }
 if (want('vitest')) {
   const out = join(reports, 'vitest.json')
-  step('Unit and integration tests (vitest)', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`])
+  step('Unit and integration tests (vitest)', bin('vitest'), [
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${out}`,
+  ])
   countVitest(out)
 }
 if (want('playwright')) {
   const out = join(reports, 'playwright.json')
-  step('Browser and Electron tests (Playwright)', bin('playwright'), ['test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: out })
+  step('Browser and Electron tests (Playwright)', bin('playwright'), ['test', '--reporter=list,json'], {
+    PLAYWRIGHT_JSON_OUTPUT_NAME: out,
+  })
   countPlaywright(out)
 }
 

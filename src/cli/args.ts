@@ -61,7 +61,8 @@ export function oneOf<T extends string>(args: ParsedArgs, name: string, allowed:
   const v = text(args, name)
   if (v === undefined) return undefined
   const hit = allowed[v]
-  if (hit === undefined) throw new UsageError(`--${name} must be one of ${Object.keys(allowed).join(', ')}, got ${JSON.stringify(v)}`)
+  if (hit === undefined)
+    throw new UsageError(`--${name} must be one of ${Object.keys(allowed).join(', ')}, got ${JSON.stringify(v)}`)
   return hit
 }
 

@@ -108,7 +108,8 @@ function wireOf(args: ParsedArgs): Partial<WireSettings> {
 function exerciseOf(args: ParsedArgs, command: string): Exercise {
   const name = args.positional[0]
   if (!name) throw new UsageError(`${command} needs an exercise: ${EXERCISES.join(', ')}`)
-  if (!(EXERCISES as readonly string[]).includes(name)) throw new UsageError(`unknown exercise "${name}": choose ${EXERCISES.join(', ')}`)
+  if (!(EXERCISES as readonly string[]).includes(name))
+    throw new UsageError(`unknown exercise "${name}": choose ${EXERCISES.join(', ')}`)
   if (args.positional.length > 1) throw new UsageError(`unexpected argument "${args.positional[1]}"`)
   return name as Exercise
 }
@@ -178,7 +179,7 @@ async function client(argv: string[], io: Io): Promise<number> {
   if (flag(args, 'help')) return (io.out.write(`${USAGE}\n`), 0)
   const exercise = exerciseOf(args, 'client')
   const hostName = text(args, 'host')
-  if (!hostName) throw new UsageError('client needs --host: the server\'s IP address or host name (127.0.0.1 for this machine)')
+  if (!hostName) throw new UsageError("client needs --host: the server's IP address or host name (127.0.0.1 for this machine)")
   const script = text(args, 'script')
   if (script !== undefined && exercise !== 'adder') throw new UsageError('--script is for the adder exercise')
   const request: ClientStartArgs = {

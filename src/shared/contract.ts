@@ -308,6 +308,4 @@ export const CHANNEL_BATCH = 'socketlab:batch'
 
 /** Browser mode: frames on `ws://127.0.0.1:<port>/bridge?token=<token>`. */
 export type WebRequest = { id: number; name: CommandName; args: unknown }
-export type WebFrame =
-  | { kind: 'result'; id: number; result: CommandResult<unknown> }
-  | { kind: 'batch'; batch: EventBatch }
+export type WebFrame = { kind: 'result'; id: number; result: CommandResult<unknown> } | { kind: 'batch'; batch: EventBatch }

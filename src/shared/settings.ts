@@ -76,11 +76,13 @@ export const DEFAULT_LIMITS: ServerLimits = {
 
 /** One line per setting: which classmate's program needs it. Shown next to each control. */
 export const WIRE_HELP: Record<keyof WireSettings, string> = {
-  pairSeparator: "The adder's two numbers: `3 7`, `3,7` or `3+7`. Match your classmate's server, e.g. `split(',')` needs a comma.",
-  paceMs: 'Pause between two messages sent in a row, so a classmate\'s `recv(1024)` does not get them glued together.',
+  pairSeparator:
+    "The adder's two numbers: `3 7`, `3,7` or `3+7`. Match your classmate's server, e.g. `split(',')` needs a comma.",
+  paceMs: "Pause between two messages sent in a row, so a classmate's `recv(1024)` does not get them glued together.",
   quietMs: 'A message with no end marker counts as complete once the peer has been quiet this long.',
   listEncoding: 'How lists go out: `[3, 14, 15]` text (str/json), a pickle, or whatever the peer used (auto).',
-  greetFirst: 'Dedup/intersection server: send "Thank you for connecting" if the client does not speak first (auto), always, or never.',
+  greetFirst:
+    'Dedup/intersection server: send "Thank you for connecting" if the client does not speak first (auto), always, or never.',
   answerGreeting: 'Dedup/intersection client: answer a greeting with the acknowledgement before sending the list.',
   lineMode: 'Add a newline to every message, for programs that read lines (readline, makefile).',
   connectTimeoutMs: 'How long the client waits for the server to accept the connection.',

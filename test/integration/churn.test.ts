@@ -59,7 +59,9 @@ describe('churn', () => {
     host = new Host()
     // Count the handout's lines without keeping them: the test must not hold memory itself.
     let named = 0
-    host.onEvent((e) => void (e.type === 'line' && e.line.text.startsWith('Connection initiated by churn-') && named++), { linesOnly: true })
+    host.onEvent((e) => void (e.type === 'line' && e.line.text.startsWith('Connection initiated by churn-') && named++), {
+      linesOnly: true,
+    })
     const srv = ok(await host.call('serverStart', { exercise: 'adder', host: 'loopback', port: 0, oneAtATime: false }))
     // Warm up so lazily created things (timers, buffers) exist before the baseline.
     await Promise.all(Array.from({ length: AT_ONCE }, (_, i) => cycle(srv.port, i)))

@@ -41,7 +41,10 @@ describe('socketlab serve / client (in-process)', () => {
   it('adder: --script a,a,q prints the handout lines and exits 0', async () => {
     const srv = await serve(['adder'])
     const t = io()
-    const code = await run(['client', 'adder', '--host', '127.0.0.1', '--port', String(srv.port), '--name', 'cli-7', '--script', 'a,x,a,q'], t.io)
+    const code = await run(
+      ['client', 'adder', '--host', '127.0.0.1', '--port', String(srv.port), '--name', 'cli-7', '--script', 'a,x,a,q'],
+      t.io,
+    )
     expect(code).toBe(0)
     expect(t.stdout().match(/answer received from Server = \d+/g)).toHaveLength(2)
     expect(t.stdout()).toContain('Invalid command')
@@ -75,7 +78,10 @@ describe('socketlab serve / client (in-process)', () => {
     const py = await startPythonServer('adder_server.py', ['--sep', ','])
     const t = io()
     // The classmate's server splits on commas; our default "3 7" is what it cannot read.
-    const code = await run(['client', 'adder', '--host', '127.0.0.1', '--port', String(py.port), '--script', 'a,q', '--reply-timeout', '1500'], t.io)
+    const code = await run(
+      ['client', 'adder', '--host', '127.0.0.1', '--port', String(py.port), '--script', 'a,q', '--reply-timeout', '1500'],
+      t.io,
+    )
     expect(code).toBe(1)
     expect(t.stderr()).toMatch(/The exchange did not go as the handout says: /)
     await py.stop()
@@ -107,7 +113,17 @@ describe('socketlab serve / client (in-process)', () => {
   it('--help documents every option', async () => {
     const t = io()
     expect(await run(['--help'], t.io)).toBe(0)
-    for (const opt of ['--one-at-a-time', '--script', '--numbers', '--count', '--size', '--ack', '--name', '--separator', '--pace']) {
+    for (const opt of [
+      '--one-at-a-time',
+      '--script',
+      '--numbers',
+      '--count',
+      '--size',
+      '--ack',
+      '--name',
+      '--separator',
+      '--pace',
+    ]) {
       expect(t.stdout()).toContain(opt)
     }
   })
@@ -124,7 +140,8 @@ describe('socketlab serve / client (in-process)', () => {
 describe('npx socketlab (the built CLI as a user runs it)', () => {
   const cli = join(root, 'out', 'main', 'cli.js')
   beforeAll(() => {
-    if (!existsSync(cli)) execFileSync(join(root, 'node_modules', '.bin', 'electron-vite'), ['build'], { cwd: root, stdio: 'ignore' })
+    if (!existsSync(cli))
+      execFileSync(join(root, 'node_modules', '.bin', 'electron-vite'), ['build'], { cwd: root, stdio: 'ignore' })
   }, 120_000)
 
   let server: ReturnType<typeof spawn> | null = null
@@ -133,7 +150,9 @@ describe('npx socketlab (the built CLI as a user runs it)', () => {
   })
 
   it('serve runs until SIGINT and a Python client talks to it', async () => {
-    server = spawn(process.execPath, [join(root, 'bin', 'socketlab.js'), 'serve', 'adder', '--port', '0', '--host', 'loopback'], { cwd: root })
+    server = spawn(process.execPath, [join(root, 'bin', 'socketlab.js'), 'serve', 'adder', '--port', '0', '--host', 'loopback'], {
+      cwd: root,
+    })
     let out = ''
     server.stdout!.on('data', (d) => (out += d))
     const start = Date.now()

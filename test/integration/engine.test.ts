@@ -38,11 +38,15 @@ describe('many clients at a time (Lab 2 question 2)', () => {
     w = watchedHost()
     const srv = ok(await w.host.call('serverStart', { exercise: 'adder', host: 'loopback', port: 0, oneAtATime: false }))
     const swarm = ok(await w.host.call('swarmStart', { host: '127.0.0.1', port: srv.port, count: 200 }))
-    await w.waitUntil(() => {
-      w.host.flush()
-      const s = w.host.snapshot().swarms[0]
-      return s.connected === 200 && s.answered >= 2000
-    }, '200 clients with 2000 answers', 30_000)
+    await w.waitUntil(
+      () => {
+        w.host.flush()
+        const s = w.host.snapshot().swarms[0]
+        return s.connected === 200 && s.answered >= 2000
+      },
+      '200 clients with 2000 answers',
+      30_000,
+    )
     ok(await w.host.call('swarmStop', { swarmId: swarm.swarmId }))
     const stats = w.host.snapshot().swarms[0]
     expect(stats.wrong).toBe(0)
@@ -68,9 +72,13 @@ describe('one client at a time (Lab 2 question 1)', () => {
   it('the second client waits until the first leaves', async () => {
     w = watchedHost()
     const srv = ok(await w.host.call('serverStart', { exercise: 'adder', host: 'loopback', port: 0, oneAtATime: true }))
-    const first = ok(await w.host.call('clientStart', { exercise: 'adder', host: '127.0.0.1', port: srv.port, params: { name: 'first' } }))
+    const first = ok(
+      await w.host.call('clientStart', { exercise: 'adder', host: '127.0.0.1', port: srv.port, params: { name: 'first' } }),
+    )
     await w.waitUntil(() => w.lines(srv.serverId).includes('Connection initiated by first'), 'first served')
-    const second = ok(await w.host.call('clientStart', { exercise: 'adder', host: '127.0.0.1', port: srv.port, params: { name: 'second' } }))
+    const second = ok(
+      await w.host.call('clientStart', { exercise: 'adder', host: '127.0.0.1', port: srv.port, params: { name: 'second' } }),
+    )
     ok(await w.host.call('clientCommand', { clientId: second.clientId, command: 'a' }))
     await new Promise((r) => setTimeout(r, 400))
     // Connected at the TCP level, but not served: no name printed, no answer.
@@ -107,14 +115,25 @@ describe('bad input is answered with error: and touches no one else', () => {
     expect(stats.answered).toBeGreaterThan(0)
     expect(stats.wrong).toBe(0)
     expect(stats.errors).toBe(0)
-    const errors = bad.received().split(/(?=error:)/).filter((p) => p.startsWith('error:'))
+    const errors = bad
+      .received()
+      .split(/(?=error:)/)
+      .filter((p) => p.startsWith('error:'))
     expect(errors.length).toBe(cases.length)
     bad.socket.destroy()
   })
 
   it('dedup: malformed lists get error: and the session goes on to a right answer', async () => {
     w = watchedHost()
-    const srv = ok(await w.host.call('serverStart', { exercise: 'dedup', host: 'loopback', port: 0, oneAtATime: false, wire: { greetFirst: 'never' } }))
+    const srv = ok(
+      await w.host.call('serverStart', {
+        exercise: 'dedup',
+        host: 'loopback',
+        port: 0,
+        oneAtATime: false,
+        wire: { greetFirst: 'never' },
+      }),
+    )
     const peer = rawPeer(srv.port)
     peer.send('[1, two, 3]')
     await peer.until((t) => t.includes('error:'))
@@ -151,7 +170,9 @@ describe('client errors in plain language', () => {
     const silent = net.createServer((s) => s.on('error', () => undefined))
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()))
     const port = (silent.address() as net.AddressInfo).port
-    const cli = ok(await w.host.call('clientStart', { exercise: 'greeting', host: '127.0.0.1', port, wire: { replyTimeoutMs: 300 } }))
+    const cli = ok(
+      await w.host.call('clientStart', { exercise: 'greeting', host: '127.0.0.1', port, wire: { replyTimeoutMs: 300 } }),
+    )
     const end = await w.waitFor(clientEnded(cli.clientId))
     expect(end.ok).toBe(false)
     expect(end.error).toBe('No greeting from the server within 0.3 s')
@@ -199,7 +220,15 @@ describe('servers', () => {
     const localPort = (probe.address() as net.AddressInfo).port
     await new Promise<void>((r) => probe.close(() => r()))
     for (let i = 0; i < 3; i++) {
-      const cli = ok(await w.host.call('clientStart', { exercise: 'dedup', host: '127.0.0.1', port: srv.port, localPort, params: { count: 30 } }))
+      const cli = ok(
+        await w.host.call('clientStart', {
+          exercise: 'dedup',
+          host: '127.0.0.1',
+          port: srv.port,
+          localPort,
+          params: { count: 30 },
+        }),
+      )
       expect((await w.waitFor(clientEnded(cli.clientId))).ok).toBe(true)
     }
   })

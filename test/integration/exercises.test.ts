@@ -25,7 +25,14 @@ describe('our client against our server', () => {
   it('dedup: final list and duplicates, checked', async () => {
     w = watchedHost()
     const srv = await server('dedup')
-    const cli = ok(await w.host.call('clientStart', { exercise: 'dedup', host: '127.0.0.1', port: srv.port, params: { numbers: [1, 5, 5, 9, 1, 5] } }))
+    const cli = ok(
+      await w.host.call('clientStart', {
+        exercise: 'dedup',
+        host: '127.0.0.1',
+        port: srv.port,
+        params: { numbers: [1, 5, 5, 9, 1, 5] },
+      }),
+    )
     const end = await w.waitFor(clientEnded(cli.clientId))
     expect(end.ok).toBe(true)
     const lines = w.lines(cli.clientId)
@@ -50,7 +57,9 @@ describe('our client against our server', () => {
   it('adder: name, ack, a, invalid, q', async () => {
     w = watchedHost()
     const srv = await server('adder')
-    const cli = ok(await w.host.call('clientStart', { exercise: 'adder', host: '127.0.0.1', port: srv.port, params: { name: 'alice-4821' } }))
+    const cli = ok(
+      await w.host.call('clientStart', { exercise: 'adder', host: '127.0.0.1', port: srv.port, params: { name: 'alice-4821' } }),
+    )
     for (const command of ['a', 'x', 'a', 'q']) ok(await w.host.call('clientCommand', { clientId: cli.clientId, command }))
     const end = await w.waitFor(clientEnded(cli.clientId))
     expect(end.ok).toBe(true)

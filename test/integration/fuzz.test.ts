@@ -14,7 +14,23 @@ const CONNECTIONS = 60
 
 /** Inputs that are mostly garbage, with some near-misses of valid messages mixed in. */
 function randomInput(rng: () => number): Buffer {
-  const pieces = ['3 7', '[1, 2, 2]', 'ack', 'It was nice talking to you', '\n', '\0', '\r\n', ',', '[', ']', '-', '+', '99999999999999999999', '\x80\x04', 'q']
+  const pieces = [
+    '3 7',
+    '[1, 2, 2]',
+    'ack',
+    'It was nice talking to you',
+    '\n',
+    '\0',
+    '\r\n',
+    ',',
+    '[',
+    ']',
+    '-',
+    '+',
+    '99999999999999999999',
+    '\x80\x04',
+    'q',
+  ]
   const parts: Buffer[] = []
   const n = 1 + Math.floor(rng() * 8)
   for (let i = 0; i < n; i++) {
@@ -86,8 +102,11 @@ for (const exercise of EXERCISES) {
     })
 
     it('a well-behaved client is still served right', async () => {
-      const cli = ok(await w.host.call('clientStart', { exercise, host: '127.0.0.1', port: srv.port, params: { name: 'after-fuzz' } }))
-      if (exercise === 'adder') for (const c of ['a', 'q']) await w.host.call('clientCommand', { clientId: cli.clientId, command: c })
+      const cli = ok(
+        await w.host.call('clientStart', { exercise, host: '127.0.0.1', port: srv.port, params: { name: 'after-fuzz' } }),
+      )
+      if (exercise === 'adder')
+        for (const c of ['a', 'q']) await w.host.call('clientCommand', { clientId: cli.clientId, command: c })
       expect((await w.waitFor(clientEnded(cli.clientId))).ok).toBe(true)
     })
   })

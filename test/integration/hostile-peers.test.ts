@@ -21,17 +21,31 @@ function badInputs(kind: 'pair' | 'list'): Case[] {
     { name: 'whitespace', payload: '    \n' },
     { name: 'non-numbers', payload: 'hello world\n' },
     { name: 'floats', payload: kind === 'pair' ? '1.5 2.25\n' : '[1.5, 2]\n' },
-    { name: 'huge numbers', payload: kind === 'pair' ? '123456789012345678901234567890 1\n' : '[123456789012345678901234567890]\n' },
+    {
+      name: 'huge numbers',
+      payload: kind === 'pair' ? '123456789012345678901234567890 1\n' : '[123456789012345678901234567890]\n',
+    },
     { name: 'invalid UTF-8', payload: Buffer.from([0xc3, 0x28, 0xa0, 0xa1, 0x0a]) },
     { name: 'raw binary', payload: Buffer.from([0x01, 0x02, 0x03, 0xfe, 0xff, 0x7f, 0x0a]) },
-    { name: 'a pickle that would run code', payload: Buffer.from('8004951d000000000000008c05706f736978948c0673797374656d9493948c046563686f94859452942e', 'hex') },
+    {
+      name: 'a pickle that would run code',
+      payload: Buffer.from('8004951d000000000000008c05706f736978948c0673797374656d9493948c046563686f94859452942e', 'hex'),
+    },
   ]
   if (kind === 'pair')
-    return [...common, { name: 'one number', payload: '3\n' }, { name: 'three numbers', payload: '1 2 3\n' }, { name: 'a list', payload: '[3, 4]\n' }]
+    return [
+      ...common,
+      { name: 'one number', payload: '3\n' },
+      { name: 'three numbers', payload: '1 2 3\n' },
+      { name: 'a list', payload: '[3, 4]\n' },
+    ]
   return [...common, { name: 'an unclosed list, then quiet', payload: '[1, 2, 3' }, { name: 'mixed', payload: '[1, two, 3]\n' }]
 }
 
-const SETUP: Record<Exclude<Exercise, 'greeting'>, { kind: 'pair' | 'list'; prefix(p: RawPeer): Promise<void>; good: string; answer: RegExp }> = {
+const SETUP: Record<
+  Exclude<Exercise, 'greeting'>,
+  { kind: 'pair' | 'list'; prefix(p: RawPeer): Promise<void>; good: string; answer: RegExp }
+> = {
   adder: {
     kind: 'pair',
     prefix: async (p) => {
@@ -70,8 +84,11 @@ for (const exercise of ['adder', 'dedup', 'intersection'] as const) {
       // A well-behaved client of the same exercise, over and over, for the whole suite.
       background = (async () => {
         while (running) {
-          const cli = ok(await w.host.call('clientStart', { exercise, host: '127.0.0.1', port: srv.port, params: { name: 'good-client' } }))
-          if (exercise === 'adder') for (const c of ['a', 'a', 'q']) await w.host.call('clientCommand', { clientId: cli.clientId, command: c })
+          const cli = ok(
+            await w.host.call('clientStart', { exercise, host: '127.0.0.1', port: srv.port, params: { name: 'good-client' } }),
+          )
+          if (exercise === 'adder')
+            for (const c of ['a', 'a', 'q']) await w.host.call('clientCommand', { clientId: cli.clientId, command: c })
           const end = await w.waitFor(clientEnded(cli.clientId), 20_000)
           goodRuns++
           if (!end.ok) goodFailures.push(end.error ?? '?')
@@ -154,7 +171,10 @@ for (const exercise of ['adder', 'dedup', 'intersection'] as const) {
       p.send(setup.good.slice(0, 3))
       await new Promise((r) => setTimeout(r, 20))
       p.socket.resetAndDestroy()
-      await w.waitUntil(() => w.events.some((e) => e.type === 'conn-closed' && e.reason === 'reset by the peer'), 'a reset recorded')
+      await w.waitUntil(
+        () => w.events.some((e) => e.type === 'conn-closed' && e.reason === 'reset by the peer'),
+        'a reset recorded',
+      )
     })
 
     it('a half-close after the request still gets the answer, then the server closes', async () => {
@@ -176,11 +196,17 @@ for (const exercise of ['adder', 'dedup', 'intersection'] as const) {
       p.socket.end()
       await p.closed
       await w.waitUntil(() => {
-        const conn = w.host.snapshot().connections.find((c) => c.role === 'server' && c.state === 'closed' && c.counters.bytesIn === sent && c.counters.bytesOut === received)
+        const conn = w.host
+          .snapshot()
+          .connections.find(
+            (c) => c.role === 'server' && c.state === 'closed' && c.counters.bytesIn === sent && c.counters.bytesOut === received,
+          )
         return conn !== undefined
       }, `a closed connection with bytesIn ${sent} and bytesOut ${received}`)
       const closedEvents = w.events.filter((e): e is Extract<EngineEvent, { type: 'conn-closed' }> => e.type === 'conn-closed')
-      expect(closedEvents.some((e) => e.counters.bytesIn === sent && e.counters.messagesIn === (exercise === 'adder' ? 2 : 1))).toBe(true)
+      expect(
+        closedEvents.some((e) => e.counters.bytesIn === sent && e.counters.messagesIn === (exercise === 'adder' ? 2 : 1)),
+      ).toBe(true)
     })
   })
 }
@@ -190,7 +216,9 @@ describe('greeting server under hostile input', () => {
   let srv: ServerInfo
   beforeAll(async () => {
     w = watchedHost()
-    srv = ok(await w.host.call('serverStart', { exercise: 'greeting', host: 'loopback', port: 0, oneAtATime: false, limits: LIMITS }))
+    srv = ok(
+      await w.host.call('serverStart', { exercise: 'greeting', host: 'loopback', port: 0, oneAtATime: false, limits: LIMITS }),
+    )
   })
   afterAll(() => w.host.close())
 

@@ -59,7 +59,15 @@ const adderThen =
 
 async function runClient(exercise: Exercise, port: number, extra: Record<string, unknown> = {}) {
   const started = Date.now()
-  const cli = ok(await w.host.call('clientStart', { exercise, host: '127.0.0.1', port, wire: { replyTimeoutMs: 600, answerGreeting: false }, ...extra }))
+  const cli = ok(
+    await w.host.call('clientStart', {
+      exercise,
+      host: '127.0.0.1',
+      port,
+      wire: { replyTimeoutMs: 600, answerGreeting: false },
+      ...extra,
+    }),
+  )
   if (exercise === 'adder') {
     await w.host.call('clientCommand', { clientId: cli.clientId, command: 'a' })
     await w.host.call('clientCommand', { clientId: cli.clientId, command: 'q' })

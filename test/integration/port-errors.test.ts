@@ -25,7 +25,8 @@ afterEach(async () => {
 
 describe('port errors', () => {
   beforeAll(() => {
-    if (!existsSync(join(root, 'out/main/cli.js'))) execFileSync(join(root, 'node_modules/.bin/electron-vite'), ['build'], { cwd: root, stdio: 'ignore' })
+    if (!existsSync(join(root, 'out/main/cli.js')))
+      execFileSync(join(root, 'node_modules/.bin/electron-vite'), ['build'], { cwd: root, stdio: 'ignore' })
   }, 120_000)
 
   it('address in use: the first server keeps serving, the second is refused next to the port', async () => {
@@ -40,21 +41,32 @@ describe('port errors', () => {
     w = watchedHost()
     // TEST-NET-2 (RFC 5737): never assigned to a real machine; binding fails locally, nothing is sent.
     const r = await w.host.call('serverStart', { exercise: 'adder', host: '198.51.100.77', port: 0, oneAtATime: false })
-    expect(r).toEqual({ ok: false, field: 'host', error: 'Address 198.51.100.77 is not on this machine. Choose "all interfaces", "loopback" or one of this machine\'s addresses.' })
+    expect(r).toEqual({
+      ok: false,
+      field: 'host',
+      error:
+        'Address 198.51.100.77 is not on this machine. Choose "all interfaces", "loopback" or one of this machine\'s addresses.',
+    })
     expect(w.host.snapshot().servers).toHaveLength(0)
   })
 
   it.skipIf(lowPortsOpenToAll)('permission denied for a port below 1024 as a normal user (the CLI, run as nobody)', async () => {
     const asRoot = process.getuid?.() === 0
-    const child = spawn(process.execPath, [join(root, 'bin/socketlab.js'), 'serve', 'adder', '--port', '80', '--host', 'loopback'], {
-      // As root, drop to the unprivileged user the way a student runs it; otherwise run as we are.
-      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
-      cwd: root,
-    })
+    const child = spawn(
+      process.execPath,
+      [join(root, 'bin/socketlab.js'), 'serve', 'adder', '--port', '80', '--host', 'loopback'],
+      {
+        // As root, drop to the unprivileged user the way a student runs it; otherwise run as we are.
+        ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+        cwd: root,
+      },
+    )
     let stderr = ''
     child.stderr.on('data', (d) => (stderr += d))
     const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)))
-    expect(stderr).toContain('Permission denied for port 80: ports below 1024 need administrator rights. Use a port from 1024 to 65535.')
+    expect(stderr).toContain(
+      'Permission denied for port 80: ports below 1024 need administrator rights. Use a port from 1024 to 65535.',
+    )
     expect(code).toBe(1)
   })
 })

@@ -49,7 +49,12 @@ describe('our server, Python clients', () => {
     })
   }
 
-  for (const flags of [[], ['--expect-greeting', '--glue'], ['--format', 'pickle', '--protocol', '2'], ['--format', 'spaces', '--newline']]) {
+  for (const flags of [
+    [],
+    ['--expect-greeting', '--glue'],
+    ['--format', 'pickle', '--protocol', '2'],
+    ['--format', 'spaces', '--newline'],
+  ]) {
     it(`intersection client ${flags.join(' ') || '(str list)'}`, async () => {
       const run = await runPython('intersection_client.py', ['--port', port('intersection'), ...flags])
       expect(run.stdout + run.stderr).not.toContain('FAIL')
@@ -157,10 +162,18 @@ describe('our client, Python servers', () => {
     py = await startPythonServer('adder_server_threaded.py', ['--quiet'])
     const clients = await Promise.all(
       [1, 2, 3, 4, 5].map(async (i) =>
-        ok(await w.host.call('clientStart', { exercise: 'adder', host: '127.0.0.1', port: py!.port, params: { name: `multi-${i}` } })),
+        ok(
+          await w.host.call('clientStart', {
+            exercise: 'adder',
+            host: '127.0.0.1',
+            port: py!.port,
+            params: { name: `multi-${i}` },
+          }),
+        ),
       ),
     )
-    for (const c of clients) for (const command of ['a', 'a', 'q']) ok(await w.host.call('clientCommand', { clientId: c.clientId, command }))
+    for (const c of clients)
+      for (const command of ['a', 'a', 'q']) ok(await w.host.call('clientCommand', { clientId: c.clientId, command }))
     for (const c of clients) expect((await w.waitFor(clientEnded(c.clientId), 20_000)).ok).toBe(true)
   })
 })

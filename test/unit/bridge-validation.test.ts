@@ -59,7 +59,13 @@ const BAD: Record<(typeof COMMAND_NAMES)[number], unknown[]> = {
   ],
   clientCommand: [{ clientId: 'cli-1' }, { clientId: 'cli-1', command: long }, { clientId: 'cli-1', command: 7 }],
   clientStop: [{ clientId: null }, { clientId: '' }],
-  swarmStart: [{ ...swarm, count: 0 }, { ...swarm, count: 1001 }, { ...swarm, port: 0 }, { ...swarm, thinkMs: -1 }, { ...swarm, baseName: long }],
+  swarmStart: [
+    { ...swarm, count: 0 },
+    { ...swarm, count: 1001 },
+    { ...swarm, port: 0 },
+    { ...swarm, thinkMs: -1 },
+    { ...swarm, baseName: long },
+  ],
   swarmStop: [{ swarmId: [] }],
   connectionClose: [{ connId: {} }, { connId: long }],
   systemInterfaces: [{ any: 1 }, 'x'],
@@ -98,8 +104,16 @@ describe('bridge validation', () => {
   })
 
   it('errors name the field they belong next to', async () => {
-    expect(await host.call('serverStart', { ...server, port: 70000 })).toEqual({ ok: false, error: 'port: must be 0 to 65535', field: 'port' })
-    expect(await host.call('clientStart', { ...client, port: 0 })).toEqual({ ok: false, error: 'port: must be 1 to 65535', field: 'port' })
+    expect(await host.call('serverStart', { ...server, port: 70000 })).toEqual({
+      ok: false,
+      error: 'port: must be 0 to 65535',
+      field: 'port',
+    })
+    expect(await host.call('clientStart', { ...client, port: 0 })).toEqual({
+      ok: false,
+      error: 'port: must be 1 to 65535',
+      field: 'port',
+    })
     const unknown = await host.call('serverStart', { ...server, extra: 1 })
     expect(unknown).toMatchObject({ ok: false, error: 'unknown field extra' })
   })

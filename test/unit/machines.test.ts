@@ -12,7 +12,8 @@ const ctx = (over: Partial<PeerContext['wire']> = {}): PeerContext => ({
   peerLabel: "('127.0.0.1', 54321)",
 })
 const msg = (text: string) => ({ bytes: Buffer.from(text), text })
-const sends = (actions: Action[]) => actions.flatMap((a) => (a.do === 'send' ? [typeof a.data === 'string' ? a.data : Buffer.from(a.data).toString('hex')] : []))
+const sends = (actions: Action[]) =>
+  actions.flatMap((a) => (a.do === 'send' ? [typeof a.data === 'string' ? a.data : Buffer.from(a.data).toString('hex')] : []))
 const prints = (actions: Action[]) => actions.flatMap((a) => (a.do === 'print' ? [a.text] : []))
 const has = (actions: Action[], kind: Action['do']) => actions.some((a) => a.do === kind)
 
@@ -88,7 +89,10 @@ describe('dedup and intersection share the list exchange', () => {
   it('client reports a wrong dedup', () => {
     const c = createClientMachine('dedup', ctx({ answerGreeting: false }), { numbers: [1, 5, 5] })
     c.start()
-    expect(c.receive(msg('[1, 5, 5]'))).toContainEqual({ do: 'fail', error: 'The answer is wrong: 5 appears more than once in the answer' })
+    expect(c.receive(msg('[1, 5, 5]'))).toContainEqual({
+      do: 'fail',
+      error: 'The answer is wrong: 5 appears more than once in the answer',
+    })
   })
   it('intersection server sorts the common numbers; [] when none', () => {
     const s = createServerMachine('intersection', ctx({ greetFirst: 'never' }), { setSize: 0 })
@@ -155,7 +159,12 @@ describe('adder', () => {
     expect(c.receive(msg('nope'))).toEqual([{ do: 'fail', error: 'Expected "ack" from the server, got "nope"' }])
   })
   it('client names get a random suffix, unique per instance', () => {
-    const names = new Set(Array.from({ length: 20 }, (_, i) => (createClientMachine('adder', { ...ctx(), rng: seeded(i) }, {}) as unknown as { name: string }).name))
+    const names = new Set(
+      Array.from(
+        { length: 20 },
+        (_, i) => (createClientMachine('adder', { ...ctx(), rng: seeded(i) }, {}) as unknown as { name: string }).name,
+      ),
+    )
     expect(names.size).toBe(20)
     for (const n of names) expect(n).toMatch(/^student-\d{4}$/)
   })

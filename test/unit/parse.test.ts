@@ -3,7 +3,7 @@ import { clean, isPlainText, parseList, parseNumber, parsePair } from '../../src
 
 const list = (text: string) => parseList(Buffer.from(text), text)
 
-describe('parsePair: the adder\'s two numbers, however a classmate bundled them', () => {
+describe("parsePair: the adder's two numbers, however a classmate bundled them", () => {
   it.each([
     ['3 7', [3, 7]],
     ['3,7', [3, 7]],

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { seeded } from '../helpers/rng'
-import { dedup, formatList, intersection, isDedupOf, isIntersectionFor, randomDedupList, randomSet } from '../../src/main/exercises/sets'
+import {
+  dedup,
+  formatList,
+  intersection,
+  isDedupOf,
+  isIntersectionFor,
+  randomDedupList,
+  randomSet,
+} from '../../src/main/exercises/sets'
 
 describe('dedup (Lab 1 task 2)', () => {
   it('keeps first-occurrence order and counts each duplicated value once', () => {
@@ -50,7 +58,7 @@ describe('intersection (Lab 1 task 3)', () => {
     expect(randomSet(rng, 100).sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1))
   })
 
-  it('checks a plausible answer without knowing the server\'s set', () => {
+  it("checks a plausible answer without knowing the server's set", () => {
     expect(isIntersectionFor([2, 3], [3, 2, 9])).toEqual({ ok: true })
     expect(isIntersectionFor([3, 2], [3, 2]).ok).toBe(false)
     expect(isIntersectionFor([4], [3, 2]).why).toBe("4 is not in the client's set")

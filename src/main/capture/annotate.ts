@@ -256,7 +256,10 @@ export class ConnectionTracker {
 
 /** What the matcher needs of the Recorder (which satisfies it as is). */
 export interface MessageSource {
-  recentMessages(connId?: string, fromSeq?: number): readonly { seq: number; t: number; connId: string; dir: 'in' | 'out'; data: Uint8Array }[]
+  recentMessages(
+    connId?: string,
+    fromSeq?: number,
+  ): readonly { seq: number; t: number; connId: string; dir: 'in' | 'out'; data: Uint8Array }[]
   connection(connId: string): { local: string; remote: string } | undefined
 }
 

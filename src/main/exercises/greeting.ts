@@ -52,7 +52,8 @@ export class GreetingClient implements PeerMachine {
   receive(message: Incoming): Action[] {
     this.expect = null
     const greeting = clean(message.text)
-    if (greeting.startsWith('error:')) return [{ do: 'fail', error: `The server answered with an error: ${quote(greeting, 200)}` }]
+    if (greeting.startsWith('error:'))
+      return [{ do: 'fail', error: `The server answered with an error: ${quote(greeting, 200)}` }]
     return [
       { do: 'print', text: greeting },
       { do: 'send', data: this.ack },

@@ -22,7 +22,10 @@ export function createServerMachine(exercise: Exercise, ctx: PeerContext, option
     case 'dedup':
       return new ListServer(ctx, dedupTask)
     case 'intersection':
-      return new ListServer(ctx, intersectionTask(() => randomSet(ctx.rng, options.setSize)))
+      return new ListServer(
+        ctx,
+        intersectionTask(() => randomSet(ctx.rng, options.setSize)),
+      )
     case 'adder':
       return new AdderServer()
   }
@@ -36,7 +39,12 @@ export function createClientMachine(exercise: Exercise, ctx: PeerContext, params
     case 'dedup':
       return new ListClient(ctx, dedupTask, params.numbers ?? randomDedupList(ctx.rng, params.count), ack)
     case 'intersection':
-      return new ListClient(ctx, intersectionTask(() => []), params.numbers ?? randomSet(ctx.rng, params.size ?? 25), ack)
+      return new ListClient(
+        ctx,
+        intersectionTask(() => []),
+        params.numbers ?? randomSet(ctx.rng, params.size ?? 25),
+        ack,
+      )
     case 'adder':
       return new AdderClient(ctx, params.name ?? adderName('student', ctx.rng))
   }

@@ -28,7 +28,8 @@ function pickleProtocol(bytes: Uint8Array): 2 | 3 | 4 | 5 {
 /** Lists go out as `[3, 14, 15]`, or as a pickle when the peer spoke pickle (auto) or the user chose it. */
 export function encodeList(values: number[], ctx: PeerContext, peerPickle?: Uint8Array): string | Uint8Array {
   const mode = ctx.wire.listEncoding
-  if (mode === 'pickle' || (mode === 'auto' && peerPickle)) return writePickle(values, peerPickle ? pickleProtocol(peerPickle) : 4)
+  if (mode === 'pickle' || (mode === 'auto' && peerPickle))
+    return writePickle(values, peerPickle ? pickleProtocol(peerPickle) : 4)
   return formatList(values)
 }
 
@@ -69,7 +70,8 @@ export class ListServer implements PeerMachine {
       return [{ do: 'print', text: clean(message.text) }]
     }
     const parsed = parseList(message.bytes, message.text)
-    if (!parsed.ok) return [{ do: 'print', text: `Bad list from client: ${parsed.error}`, level: 'error' }, serverError(parsed.error)]
+    if (!parsed.ok)
+      return [{ do: 'print', text: `Bad list from client: ${parsed.error}`, level: 'error' }, serverError(parsed.error)]
     const { values, encoding } = parsed.value
     const { reply, lines, result } = this.task.answer(values)
     this.expect = null
@@ -137,7 +139,10 @@ export class ListClient implements PeerMachine {
     if (text.startsWith('error:')) return this.fail(`The server answered with an error: ${quote(text, 200)}`)
     if (this.state === 'greeting') {
       if (!isPlainText(message.text)) return this.fail(`Expected a greeting or nothing before the list, got ${quote(text)}`)
-      return this.sendList([{ do: 'print', text }, { do: 'send', data: this.ack }])
+      return this.sendList([
+        { do: 'print', text },
+        { do: 'send', data: this.ack },
+      ])
     }
     if (this.state !== 'answer') return []
     // A greeting that arrived after the list went out (a server that greets late): show it, keep waiting.

@@ -86,7 +86,8 @@ export function parseList(bytes: Uint8Array, text: string): Parsed<{ values: num
   const open = body[0]
   const close = { '[': ']', '(': ')', '{': '}' }[open]
   if (close) {
-    if (body[body.length - 1] !== close) return { ok: false, error: `the list starts with ${open} but does not end with ${close}` }
+    if (body[body.length - 1] !== close)
+      return { ok: false, error: `the list starts with ${open} but does not end with ${close}` }
     body = body.slice(1, -1).trim()
   }
   if (body.length === 0) return { ok: true, value: { values: [], encoding: 'text' } }
@@ -104,7 +105,8 @@ function pickleNumbers(value: PickleValue): Parsed<number[]> {
   const out: number[] = []
   for (const item of value) {
     if (typeof item === 'bigint') return { ok: false, error: `${item} is too large` }
-    if (typeof item !== 'number' || !Number.isInteger(item)) return { ok: false, error: 'the pickled list holds something other than whole numbers' }
+    if (typeof item !== 'number' || !Number.isInteger(item))
+      return { ok: false, error: 'the pickled list holds something other than whole numbers' }
     out.push(item)
   }
   return { ok: true, value: out }

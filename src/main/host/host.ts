@@ -207,7 +207,8 @@ export class Host {
     },
     connectionClose: async ({ connId }) => {
       for (const server of this.servers.values()) if (server.closeConnection(connId)) return null
-      for (const client of this.clients.values()) if (client.connId === connId) return (client.stop('closed from the Connections view'), null)
+      for (const client of this.clients.values())
+        if (client.connId === connId) return (client.stop('closed from the Connections view'), null)
       for (const swarm of this.swarms.values()) if (swarm.closeConnection(connId)) return null
       throw new HostError('That connection is not open')
     },

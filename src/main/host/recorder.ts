@@ -40,7 +40,9 @@ export function decodeText(data: Uint8Array): string {
 
 export function toHex(data: Uint8Array): string {
   const shown = data.length > PREVIEW_BYTES ? data.subarray(0, PREVIEW_BYTES) : data
-  return Buffer.from(shown.buffer, shown.byteOffset, shown.byteLength).toString('hex').replace(/(..)(?!$)/g, '$1 ')
+  return Buffer.from(shown.buffer, shown.byteOffset, shown.byteLength)
+    .toString('hex')
+    .replace(/(..)(?!$)/g, '$1 ')
 }
 
 export function toTrafficMessage(m: RecordedMessage): TrafficMessage {

@@ -5,8 +5,16 @@ import { z } from 'zod'
 import type { CommandName } from '@shared/contract'
 import { EXERCISES, GREET_MODES, LIST_ENCODINGS, PAIR_SEPARATORS } from '@shared/settings'
 
-const port = z.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 to 65535').max(65535, 'must be 0 to 65535')
-const clientPort = z.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be 1 to 65535').max(65535, 'must be 1 to 65535')
+const port = z
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .min(0, 'must be 0 to 65535')
+  .max(65535, 'must be 0 to 65535')
+const clientPort = z
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .min(1, 'must be 1 to 65535')
+  .max(65535, 'must be 1 to 65535')
 const ms = (max: number) => z.number().int().min(0).max(max)
 const host = z.string().trim().min(1, 'enter a host name or IP address').max(253, 'is too long')
 const id = z.string().min(1).max(64)
@@ -30,7 +38,11 @@ const wire = z
 const limits = z
   .object({
     maxClients: z.number().int().min(1).max(100_000),
-    maxMessageBytes: z.number().int().min(16).max(16 * 1024 * 1024),
+    maxMessageBytes: z
+      .number()
+      .int()
+      .min(16)
+      .max(16 * 1024 * 1024),
     handshakeTimeoutMs: ms(3_600_000).min(1),
   })
   .strict()

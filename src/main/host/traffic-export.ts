@@ -9,7 +9,11 @@ export function exportTraffic(recorder: Recorder, format: TrafficFormat, connId?
   const base = `socketlab-traffic-${stamp}`
   if (format === 'json') {
     const connections = recorder.allConnections().filter((c) => !connId || c.connId === connId)
-    const content = JSON.stringify({ exportedAt: new Date().toISOString(), droppedFromLog: recorder.ringDropped, connections, messages }, null, 2)
+    const content = JSON.stringify(
+      { exportedAt: new Date().toISOString(), droppedFromLog: recorder.ringDropped, connections, messages },
+      null,
+      2,
+    )
     return { filename: `${base}.json`, content }
   }
   const lines = messages.map((m) => {

@@ -56,8 +56,7 @@ export class ExerciseClient {
     this.settled = new Promise((resolve) => (this.settle = resolve))
     this.connected = new Promise((resolve) => (this.markConnected = resolve))
     this.machine =
-      config.machine ??
-      createClientMachine(config.exercise, { wire: config.wire, rng: config.rng, peerLabel: '' }, config.params)
+      config.machine ?? createClientMachine(config.exercise, { wire: config.wire, rng: config.rng, peerLabel: '' }, config.params)
   }
 
   get ownerId(): string {

@@ -55,7 +55,11 @@ function upTo(buf: Buffer, end: number): Frame {
 function whole(buf: Buffer, text?: string): Frame {
   let stop = buf.length
   while (stop > 0 && isEnding(buf[stop - 1])) stop--
-  return { bytes: stop === buf.length ? buf : buf.subarray(0, stop), consumed: buf.length, text: stop === buf.length ? text : undefined }
+  return {
+    bytes: stop === buf.length ? buf : buf.subarray(0, stop),
+    consumed: buf.length,
+    text: stop === buf.length ? text : undefined,
+  }
 }
 
 /** Where a bracketed list closes, or -1 when it is still open. */

@@ -66,13 +66,15 @@ export class ExerciseServer {
 
   async start(): Promise<ServerInfo> {
     const { host, port, exercise, oneAtATime, limits, wire } = this.config
-    const address = await this.listen(bindAddress(host), port).catch(async (err: NodeJS.ErrnoException) => {
-      // A machine without IPv6 cannot listen on `::`; all-interfaces then means 0.0.0.0.
-      if (host === 'all' && (err.code === 'EAFNOSUPPORT' || err.code === 'EADDRNOTAVAIL')) return this.listen('0.0.0.0', port)
-      throw err
-    }).catch((err: unknown) => {
-      throw new StartError(serverError(err, host, port))
-    })
+    const address = await this.listen(bindAddress(host), port)
+      .catch(async (err: NodeJS.ErrnoException) => {
+        // A machine without IPv6 cannot listen on `::`; all-interfaces then means 0.0.0.0.
+        if (host === 'all' && (err.code === 'EAFNOSUPPORT' || err.code === 'EADDRNOTAVAIL')) return this.listen('0.0.0.0', port)
+        throw err
+      })
+      .catch((err: unknown) => {
+        throw new StartError(serverError(err, host, port))
+      })
     this.info = {
       serverId: this.serverId,
       exercise,

@@ -159,7 +159,10 @@ export class Session {
       actions = this.machine.receive({ bytes, text: decoded ?? bytes.toString('utf8') })
     } catch (err) {
       // A bug in an exercise must not take the server down: report it and close this connection only.
-      actions = [{ do: 'print', text: `Internal error: ${String(err)}`, level: 'error' }, { do: 'close', reason: 'internal error' }]
+      actions = [
+        { do: 'print', text: `Internal error: ${String(err)}`, level: 'error' },
+        { do: 'close', reason: 'internal error' },
+      ]
     }
     this.run(actions)
   }

@@ -41,11 +41,23 @@ export class Swarm {
     private readonly onChange: (stats: SwarmStats) => void = () => undefined,
   ) {
     this.swarmId = config.swarmId ?? nextId('swarm')
-    this.stats = { swarmId: this.swarmId, count: config.count, connected: 0, answered: 0, wrong: 0, errors: 0, closed: 0, running: true }
+    this.stats = {
+      swarmId: this.swarmId,
+      count: config.count,
+      connected: 0,
+      answered: 0,
+      wrong: 0,
+      errors: 0,
+      closed: 0,
+      running: true,
+    }
   }
 
   start(): void {
-    this.recorder.line(this.swarmId, `Starting ${this.config.count} adder clients against ${this.config.host}:${this.config.port}`)
+    this.recorder.line(
+      this.swarmId,
+      `Starting ${this.config.count} adder clients against ${this.config.host}:${this.config.port}`,
+    )
     this.launchMore()
   }
 
@@ -136,7 +148,10 @@ export class Swarm {
     this.running = false
     this.stats.running = false
     for (const c of this.clients) c.stop('Many clients stopped')
-    this.recorder.line(this.swarmId, `Stopped: ${this.stats.answered} answers, ${this.stats.wrong} wrong, ${this.stats.errors} errors`)
+    this.recorder.line(
+      this.swarmId,
+      `Stopped: ${this.stats.answered} answers, ${this.stats.wrong} wrong, ${this.stats.errors} errors`,
+    )
     this.onChange(this.stats)
   }
 }

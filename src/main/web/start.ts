@@ -24,7 +24,11 @@ function openBrowser(url: string): void {
 async function main(): Promise<void> {
   const host = new Host()
   const port = Number(process.env.SOCKETLAB_WEB_PORT ?? 0)
-  const web = await startWebServer(host, { staticDir: join(here, '../renderer'), port, token: process.env.SOCKETLAB_WEB_TOKEN || undefined })
+  const web = await startWebServer(host, {
+    staticDir: join(here, '../renderer'),
+    port,
+    token: process.env.SOCKETLAB_WEB_TOKEN || undefined,
+  })
   console.log(`SocketLab is running in browser mode at:\n\n  ${web.url}\n`)
   console.log('Keep this terminal open; press Ctrl+C to stop every server and client.')
   if (!process.argv.includes('--no-open') && !process.env.CI) openBrowser(web.url)
