@@ -5,6 +5,7 @@
 
 import { memo, useCallback, useEffect, useRef, type ReactNode } from 'react'
 import { useVirtualizer } from '@tanstack/react-virtual'
+import { nextIndex, onListKey } from './listKeys'
 import type { CapturedPacket } from '@shared/contract'
 import { endpoint, noteDetail, PHASE_LABEL, relativeTime, type PacketRow } from '../packets'
 
@@ -110,8 +111,7 @@ export function PacketList(p: PacketListProps): ReactNode {
   const move = (delta: number): void => {
     const list = p.rows
     if (!list.length) return
-    const i = p.selectedNo === undefined ? -1 : list.findIndex((r) => r.p.no === p.selectedNo)
-    const next = Math.max(0, Math.min(list.length - 1, i < 0 ? (delta > 0 ? 0 : list.length - 1) : i + delta))
+    const next = nextIndex(p.selectedNo === undefined ? -1 : list.findIndex((r) => r.p.no === p.selectedNo), delta, list.length)
     p.onSelect(list[next].p)
     v.scrollToIndex(next, { align: 'auto' })
   }
@@ -142,17 +142,7 @@ export function PacketList(p: PacketListProps): ReactNode {
           const el = e.currentTarget
           atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < PACKET_ROW_HEIGHT * 2
         }}
-        onKeyDown={(e) => {
-          if (e.key === 'ArrowDown') move(1)
-          else if (e.key === 'ArrowUp') move(-1)
-          else if (e.key === 'PageDown') move(20)
-          else if (e.key === 'PageUp') move(-20)
-          else if (e.key === 'Home') move(-Infinity)
-          else if (e.key === 'End') move(Infinity)
-          else if (e.key === 'Escape') p.onSelect(undefined)
-          else return
-          e.preventDefault()
-        }}
+        onKeyDown={(e) => onListKey(e, move, () => p.onSelect(undefined))}
       >
         {p.rows.length === 0 ? (
           <div className="vlist-empty">{p.empty}</div>

@@ -3,6 +3,7 @@
 
 import { memo, useCallback, useEffect, useRef, type ReactNode } from 'react'
 import { useVirtualizer } from '@tanstack/react-virtual'
+import { nextIndex, onListKey } from './listKeys'
 import type { TrafficMessage } from '@shared/contract'
 import { formatBytes, formatTime, oneLine } from '../format'
 import { useApp } from '../store'
@@ -114,8 +115,7 @@ export function TrafficList(p: TrafficListProps): ReactNode {
   const move = (delta: number): void => {
     const list = p.messages
     if (!list.length) return
-    const i = p.selectedSeq === undefined ? -1 : list.findIndex((m) => m.seq === p.selectedSeq)
-    const next = Math.max(0, Math.min(list.length - 1, i < 0 ? (delta > 0 ? 0 : list.length - 1) : i + delta))
+    const next = nextIndex(p.selectedSeq === undefined ? -1 : list.findIndex((m) => m.seq === p.selectedSeq), delta, list.length)
     p.onSelect(list[next])
     v.scrollToIndex(next, { align: 'auto' })
   }
@@ -141,17 +141,7 @@ export function TrafficList(p: TrafficListProps): ReactNode {
           const el = e.currentTarget
           atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < ROW_HEIGHT * 2
         }}
-        onKeyDown={(e) => {
-          if (e.key === 'ArrowDown') move(1)
-          else if (e.key === 'ArrowUp') move(-1)
-          else if (e.key === 'PageDown') move(20)
-          else if (e.key === 'PageUp') move(-20)
-          else if (e.key === 'Home') move(-Infinity)
-          else if (e.key === 'End') move(Infinity)
-          else if (e.key === 'Escape') p.onSelect(undefined)
-          else return
-          e.preventDefault()
-        }}
+        onKeyDown={(e) => onListKey(e, move, () => p.onSelect(undefined))}
       >
         {p.messages.length === 0 ? (
           <div className="vlist-empty">{p.empty}</div>
