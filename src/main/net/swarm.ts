@@ -148,6 +148,9 @@ export class Swarm {
     this.running = false
     this.stats.running = false
     for (const c of this.clients) c.stop('Many clients stopped')
+    // A stopped crowd keeps only its counts: a demo run again and again must not pile up clients.
+    this.clients.length = 0
+    this.ready = []
     this.recorder.line(
       this.swarmId,
       `Stopped: ${this.stats.answered} answers, ${this.stats.wrong} wrong, ${this.stats.errors} errors`,
