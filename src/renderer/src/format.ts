@@ -40,7 +40,10 @@ export function oneLine(text: string, max = 300): string {
 
 /** Save text as a file: a Blob and a temporary link (works in the Electron window and in a browser). */
 export function downloadText(filename: string, content: string, type = 'text/plain'): void {
-  const blob = new Blob([content], { type: `${type};charset=utf-8` })
+  downloadBlob(filename, new Blob([content], { type: `${type};charset=utf-8` }))
+}
+
+function downloadBlob(filename: string, blob: Blob): void {
   const url = URL.createObjectURL(blob)
   const a = document.createElement('a')
   a.href = url
@@ -77,14 +80,5 @@ export async function copyText(text: string): Promise<boolean> {
 
 /** Save bytes as a file (a capture's .pcapng), the same way as downloadText. */
 export function downloadBytes(filename: string, bytes: Uint8Array<ArrayBuffer>, type = 'application/octet-stream'): void {
-  const blob = new Blob([bytes], { type })
-  const url = URL.createObjectURL(blob)
-  const a = document.createElement('a')
-  a.href = url
-  a.download = filename
-  a.style.display = 'none'
-  document.body.appendChild(a)
-  a.click()
-  a.remove()
-  setTimeout(() => URL.revokeObjectURL(url), 10_000)
+  downloadBlob(filename, new Blob([bytes], { type }))
 }

@@ -55,6 +55,19 @@ const SEPARATOR_LABELS: Record<string, string> = { ' ': 'space — 3 7', ',': 'c
 const ENCODING_LABELS: Record<string, string> = { auto: 'auto — as the peer sent', text: 'text — [3, 14, 15]', pickle: 'pickle' }
 const GREET_LABELS: Record<string, string> = { auto: 'auto — if the client is silent', always: 'always', never: 'never' }
 
+type ChoiceKey = 'pairSeparator' | 'listEncoding' | 'greetFirst'
+
+function choices<T extends string>(values: readonly T[], labels: Record<string, string>): readonly { value: T; label: string }[] {
+  return values.map((v) => ({ value: v, label: labels[v] }))
+}
+
+/** The settings picked from a list, each choice in words. */
+const WIRE_CHOICES: { [K in ChoiceKey]: readonly { value: WireForm[K]; label: string }[] } = {
+  pairSeparator: choices(PAIR_SEPARATORS, SEPARATOR_LABELS),
+  listEncoding: choices(LIST_ENCODINGS, ENCODING_LABELS),
+  greetFirst: choices(GREET_MODES, GREET_LABELS),
+}
+
 const WIRE_LABELS: Record<keyof WireSettings, string> = {
   pairSeparator: 'Pair separator',
   paceMs: 'Pacing gap (ms)',
@@ -112,77 +125,29 @@ export function WirePanel({ exercise }: { exercise: Exercise }): ReactNode {
     </>
   )
 
+  /** What every wire field has: its label, the form its error belongs to, its test id and its help. */
+  const common = (key: keyof WireSettings) => ({
+    label: label(key),
+    form,
+    field: key,
+    testid: `wire-${key}`,
+    help: WIRE_HELP[key],
+  })
+  const choiceField = <K extends ChoiceKey>(key: K): ReactNode => (
+    <SelectField {...common(key)} value={wire[key]} options={WIRE_CHOICES[key]} onChange={(v) => setWire(key, v)} width="full" />
+  )
+
   const field = (key: keyof WireSettings): ReactNode => {
     switch (key) {
       case 'pairSeparator':
-        return (
-          <SelectField
-            label={label(key)}
-            value={wire.pairSeparator}
-            options={PAIR_SEPARATORS.map((v) => ({ value: v, label: SEPARATOR_LABELS[v] }))}
-            onChange={(v) => setWire(key, v)}
-            form={form}
-            field={key}
-            testid={`wire-${key}`}
-            help={WIRE_HELP[key]}
-            width="full"
-          />
-        )
       case 'listEncoding':
-        return (
-          <SelectField
-            label={label(key)}
-            value={wire.listEncoding}
-            options={LIST_ENCODINGS.map((v) => ({ value: v, label: ENCODING_LABELS[v] }))}
-            onChange={(v) => setWire(key, v)}
-            form={form}
-            field={key}
-            testid={`wire-${key}`}
-            help={WIRE_HELP[key]}
-            width="full"
-          />
-        )
       case 'greetFirst':
-        return (
-          <SelectField
-            label={label(key)}
-            value={wire.greetFirst}
-            options={GREET_MODES.map((v) => ({ value: v, label: GREET_LABELS[v] }))}
-            onChange={(v) => setWire(key, v)}
-            form={form}
-            field={key}
-            testid={`wire-${key}`}
-            help={WIRE_HELP[key]}
-            width="full"
-          />
-        )
+        return choiceField(key)
       case 'answerGreeting':
       case 'lineMode':
-        return (
-          <CheckField
-            label={label(key)}
-            checked={wire[key]}
-            onChange={(v) => setWire(key, v)}
-            form={form}
-            field={key}
-            testid={`wire-${key}`}
-            help={WIRE_HELP[key]}
-          />
-        )
+        return <CheckField {...common(key)} checked={wire[key]} onChange={(v) => setWire(key, v)} />
       default:
-        return (
-          <TextField
-            label={label(key)}
-            value={wire[key]}
-            onChange={(v) => setWire(key, v)}
-            form={form}
-            field={key}
-            testid={`wire-${key}`}
-            numeric
-            help={WIRE_HELP[key]}
-            width="full"
-          />
-        )
+        return <TextField {...common(key)} value={wire[key]} onChange={(v) => setWire(key, v)} numeric width="full" />
     }
   }
 

@@ -118,6 +118,19 @@ export const TextField = memo(function TextField(p: TextFieldProps): ReactNode {
   )
 })
 
+/** The props that tie a TextField to one text key of a form: its value, its setter, the field its error names. */
+export type BoundField = Pick<TextFieldProps, 'value' | 'onChange' | 'form' | 'field' | 'disabled'>
+
+/** `bind('port')` gives a TextField its value, setter and error field from one key of `values`. */
+export function bindFields<K extends string>(
+  values: Record<K, string>,
+  set: (key: K, value: string) => void,
+  form: string,
+  disabled?: boolean,
+): (key: K) => BoundField {
+  return (key) => ({ value: values[key], onChange: (v) => set(key, v), form, field: key, disabled })
+}
+
 interface SelectFieldProps<T extends string> {
   label: ReactNode
   value: T

@@ -4,7 +4,8 @@
 import { useRef, useState, type ReactNode } from 'react'
 import { DEFAULT_ACK, type Exercise } from '@shared/settings'
 import { Console } from '../components/Console'
-import { FieldRow, FormError, TextField } from '../components/fields'
+import { bindFields, FieldRow, FormError, TextField } from '../components/fields'
+import { HostPortFields, PaneForm, StartStopButton, useBusy } from '../components/paneForm'
 import { WIRE_FIELDS } from '../components/WirePanel'
 import {
   appStore,
@@ -46,22 +47,13 @@ export function ClientPane({ exercise }: { exercise: Exercise }): ReactNode {
     return e?.running ? e.info.port : undefined
   })
   const connState = useClientConnState(clientId)
-  const [busy, setBusy] = useState(false)
+  const [busy, whileBusy] = useBusy()
   const running = !!entry?.running
   const isAdder = exercise === 'adder'
   const set = <K extends keyof ClientForm>(key: K, value: ClientForm[K]): void =>
     setExerciseField(appStore, exercise, 'client', key, value)
 
-  const submit = async (): Promise<void> => {
-    if (busy) return
-    setBusy(true)
-    try {
-      if (running) await actions.stopClient(exercise)
-      else await actions.runClient(exercise)
-    } finally {
-      setBusy(false)
-    }
-  }
+  const submit = (): Promise<void> => whileBusy(() => (running ? actions.stopClient(exercise) : actions.runClient(exercise)))
 
   const runLabel = isAdder ? 'Connect' : 'Run client'
   const stopLabel = isAdder ? 'Disconnect' : 'Stop'
@@ -72,38 +64,15 @@ export function ClientPane({ exercise }: { exercise: Exercise }): ReactNode {
         <h3 id={`${exercise}-client-h`}>Client</h3>
         <ClientStatusPill running={running} connState={connState} ok={entry?.ok} ended={!!entry && !entry.running} />
       </header>
-      <form
-        className="pane-form"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault()
-          void submit()
-        }}
-      >
-        <FieldRow form={form} fields={['host', 'port']}>
-          <TextField
-            label="Server host or IP"
-            value={host}
-            onChange={(v) => setHost(appStore, v)}
-            form={form}
-            field="host"
-            testid="client-host"
-            placeholder="127.0.0.1 or a neighbour's IP"
-            width="l"
-            disabled={running}
-          />
-          <TextField
-            label="Port"
-            value={client.port}
-            onChange={(v) => set('port', v)}
-            form={form}
-            field="port"
-            testid="client-port"
-            numeric
-            width="s"
-            disabled={running}
-          />
-        </FieldRow>
+      <PaneForm onSubmit={() => void submit()}>
+        <HostPortFields
+          form={form}
+          port={client.port}
+          onPortChange={(v) => set('port', v)}
+          testids={{ host: 'client-host', port: 'client-port' }}
+          hostPlaceholder="127.0.0.1 or a neighbour's IP"
+          disabled={running}
+        />
         {ourServer !== undefined && !running && (client.port !== String(ourServer) || host !== '127.0.0.1') && (
           <button
             type="button"
@@ -119,19 +88,17 @@ export function ClientPane({ exercise }: { exercise: Exercise }): ReactNode {
         )}
         <ExerciseControls exercise={exercise} client={client} set={set} form={form} disabled={running} />
         <div className="actions">
-          {running ? (
-            <button type="submit" className="btn danger" disabled={busy} data-testid="client-stop">
-              {stopLabel}
-            </button>
-          ) : (
-            <button type="submit" className="btn primary" disabled={busy} data-testid="client-run">
-              {busy ? 'Connecting…' : runLabel}
-            </button>
-          )}
+          <StartStopButton
+            running={running}
+            busy={busy}
+            start={busy ? 'Connecting…' : runLabel}
+            stop={stopLabel}
+            testids={{ start: 'client-run', stop: 'client-stop' }}
+          />
           <ClientStatusText exercise={exercise} running={running} ok={entry?.ok} error={entry?.error} name={entry?.info.name} />
         </div>
         <FormError form={form} fields={CLIENT_FIELDS} />
-      </form>
+      </PaneForm>
       {isAdder && running && <AdderCommandLine />}
       <Console
         ownerId={clientId}
@@ -207,33 +174,20 @@ interface ControlsProps {
 }
 
 function ExerciseControls({ exercise, client, set, form, disabled }: ControlsProps): ReactNode {
+  const bind = bindFields(client, set, form, disabled)
+  const newSuffix = (): void => set('name', regenerateName(client.name))
   switch (exercise) {
     case 'greeting':
       return (
         <FieldRow form={form} fields={['ack', 'localPort']}>
           <TextField
             label="Acknowledgement sent back"
-            value={client.ack}
-            onChange={(v) => set('ack', v)}
-            form={form}
-            field="ack"
             testid="greeting-ack"
             placeholder={DEFAULT_ACK}
             width="l"
-            disabled={disabled}
+            {...bind('ack')}
           />
-          <TextField
-            label="Own port"
-            value={client.localPort}
-            onChange={(v) => set('localPort', v)}
-            form={form}
-            field="localPort"
-            testid="client-local-port"
-            numeric
-            placeholder="any"
-            width="xs"
-            disabled={disabled}
-          />
+          <TextField label="Own port" testid="client-local-port" numeric placeholder="any" width="xs" {...bind('localPort')} />
         </FieldRow>
       )
     case 'dedup':
@@ -241,17 +195,7 @@ function ExerciseControls({ exercise, client, set, form, disabled }: ControlsPro
     case 'intersection':
       return (
         <FieldRow form={form} fields={['size']}>
-          <TextField
-            label="Set size (distinct, 1..100)"
-            value={client.size}
-            onChange={(v) => set('size', v)}
-            form={form}
-            field="size"
-            testid="intersection-size"
-            numeric
-            width="m"
-            disabled={disabled}
-          />
+          <TextField label="Set size (distinct, 1..100)" testid="intersection-size" numeric width="m" {...bind('size')} />
         </FieldRow>
       )
     case 'adder':
@@ -259,23 +203,13 @@ function ExerciseControls({ exercise, client, set, form, disabled }: ControlsPro
         <FieldRow form={form} fields={['name']}>
           <TextField
             label="Client name"
-            value={client.name}
-            onChange={(v) => set('name', v)}
-            form={form}
-            field="name"
             testid="adder-name"
             width="m"
-            disabled={disabled}
+            {...bind('name')}
             suffix={
-              <button
-                type="button"
-                className="btn"
-                disabled={disabled}
-                onClick={() => set('name', regenerateName(client.name))}
-                data-testid="adder-name-regenerate"
-              >
+              <FieldButton disabled={disabled} testid="adder-name-regenerate" onClick={newSuffix}>
                 New suffix
-              </button>
+              </FieldButton>
             }
           />
         </FieldRow>
@@ -283,37 +217,38 @@ function ExerciseControls({ exercise, client, set, form, disabled }: ControlsPro
   }
 }
 
+/** The button right after a field (New suffix, Regenerate). */
+function FieldButton(p: { disabled: boolean; testid: string; onClick(): void; children: ReactNode }): ReactNode {
+  return (
+    <button type="button" className="btn" disabled={p.disabled} data-testid={p.testid} onClick={p.onClick}>
+      {p.children}
+    </button>
+  )
+}
+
 function DedupControls({ client, set, form, disabled }: Omit<ControlsProps, 'exercise'>): ReactNode {
   const parsed = parseNumberList(client.numbers)
   const dupes = parsed.ok ? parsed.value.length - new Set(parsed.value).size : 0
+  const bind = bindFields(client, set, form, disabled)
+  const regenerate = (): void => {
+    const n = Number(client.count)
+    const list = randomDedupNumbers(Number.isInteger(n) && n > 0 ? n : undefined)
+    set('numbers', formatNumbers(list))
+    set('count', String(list.length))
+  }
   return (
     <>
       <FieldRow form={form} fields={['count']}>
         <TextField
           label="N (how many)"
-          value={client.count}
-          onChange={(v) => set('count', v)}
-          form={form}
-          field="count"
           testid="dedup-count"
           numeric
           width="xs"
-          disabled={disabled}
+          {...bind('count')}
           suffix={
-            <button
-              type="button"
-              className="btn"
-              disabled={disabled}
-              data-testid="dedup-regenerate"
-              onClick={() => {
-                const n = Number(client.count)
-                const list = randomDedupNumbers(Number.isInteger(n) && n > 0 ? n : undefined)
-                set('numbers', formatNumbers(list))
-                set('count', String(list.length))
-              }}
-            >
+            <FieldButton disabled={disabled} testid="dedup-regenerate" onClick={regenerate}>
               Regenerate
-            </button>
+            </FieldButton>
           }
         />
         <div className="field-note muted small">Random: N from 25 to 100 if left empty, values 1..100.</div>

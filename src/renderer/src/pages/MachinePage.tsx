@@ -17,6 +17,24 @@ function groupByInterface(list: NetworkInterfaceInfo[]): [string, NetworkInterfa
   return [...groups]
 }
 
+/** A table's header row: its columns, then the copy buttons' column (named for screen readers only). */
+function HeadWithCopy({ columns }: { columns: string[] }): ReactNode {
+  return (
+    <thead>
+      <tr>
+        {columns.map((c) => (
+          <th key={c} scope="col">
+            {c}
+          </th>
+        ))}
+        <th scope="col">
+          <span className="sr-only">Copy</span>
+        </th>
+      </tr>
+    </thead>
+  )
+}
+
 function kindOf(i: NetworkInterfaceInfo): string {
   if (i.internal) return 'loopback: this machine only'
   if (i.family === 'IPv6' && i.address.toLowerCase().startsWith('fe80')) return 'link-local'
@@ -71,17 +89,7 @@ export function MachinePage(): ReactNode {
           <p className="muted">No network interfaces found.</p>
         ) : (
           <table className="table addresses" data-testid="machine-interfaces">
-            <thead>
-              <tr>
-                <th scope="col">Interface</th>
-                <th scope="col">Family</th>
-                <th scope="col">Address</th>
-                <th scope="col">Kind</th>
-                <th scope="col">
-                  <span className="sr-only">Copy</span>
-                </th>
-              </tr>
-            </thead>
+            <HeadWithCopy columns={['Interface', 'Family', 'Address', 'Kind']} />
             <tbody>
               {groupByInterface(interfaces).map(([name, list]) =>
                 list.map((i, k) => (
@@ -109,16 +117,7 @@ export function MachinePage(): ReactNode {
           <p className="muted">None. Start one on an exercise page; its port shows here.</p>
         ) : (
           <table className="table" data-testid="machine-servers">
-            <thead>
-              <tr>
-                <th scope="col">Exercise</th>
-                <th scope="col">Listening on</th>
-                <th scope="col">A neighbour types</th>
-                <th scope="col">
-                  <span className="sr-only">Copy</span>
-                </th>
-              </tr>
-            </thead>
+            <HeadWithCopy columns={['Exercise', 'Listening on', 'A neighbour types']} />
             <tbody>
               {running.map(({ info }) => {
                 const reachable = info.address !== '127.0.0.1' && info.address !== '::1'

@@ -1,11 +1,12 @@
 // The Server pane of an exercise page: where it listens, how many clients at a time, start/stop,
 // limits hit, and its console.
 
-import { useState, type ReactNode } from 'react'
+import type { ReactNode } from 'react'
 import { splitEndpoint } from '@shared/filters'
 import type { Exercise } from '@shared/settings'
 import { Console } from '../components/Console'
-import { FieldRow, FormError, SelectField, TextField } from '../components/fields'
+import { bindFields, FieldRow, FormError, SelectField, TextField } from '../components/fields'
+import { PaneForm, StartStopButton, useBusy } from '../components/paneForm'
 import { WIRE_FIELDS } from '../components/WirePanel'
 import { appStore, formKey, setCaptureForm, setExerciseField, useActions, useApp } from '../store'
 import { CopyButton } from '../components/CopyButton'
@@ -61,21 +62,13 @@ export function ServerPane({ exercise }: { exercise: Exercise }): ReactNode {
   const live = useLiveCount(serverId)
   const lan = useLanAddress()
   const neighbour = useNeighbour(serverId)
-  const [busy, setBusy] = useState(false)
+  const [busy, whileBusy] = useBusy()
   const running = !!entry?.running
   const set = <K extends keyof typeof server>(key: K, value: (typeof server)[K]): void =>
     setExerciseField(appStore, exercise, 'server', key, value)
+  const bind = bindFields<'port' | 'setSize'>(server, set, form, running)
 
-  const submit = async (): Promise<void> => {
-    if (busy) return
-    setBusy(true)
-    try {
-      if (running) await actions.stopServer(exercise)
-      else await actions.startServer(exercise)
-    } finally {
-      setBusy(false)
-    }
-  }
+  const submit = (): Promise<void> => whileBusy(() => (running ? actions.stopServer(exercise) : actions.startServer(exercise)))
 
   const info = entry?.info
   const neighbourHost = info && server.bind === 'all' && lan ? lan : undefined
@@ -94,14 +87,7 @@ export function ServerPane({ exercise }: { exercise: Exercise }): ReactNode {
           </span>
         )}
       </header>
-      <form
-        className="pane-form"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault()
-          void submit()
-        }}
-      >
+      <PaneForm onSubmit={() => void submit()}>
         <FieldRow form={form} fields={['host', 'port', 'setSize']}>
           <SelectField
             label="Listen on"
@@ -114,30 +100,9 @@ export function ServerPane({ exercise }: { exercise: Exercise }): ReactNode {
             width="l"
             disabled={running}
           />
-          <TextField
-            label="Port"
-            value={server.port}
-            onChange={(v) => set('port', v)}
-            form={form}
-            field="port"
-            testid="server-port"
-            numeric
-            width="s"
-            placeholder="12345"
-            disabled={running}
-          />
+          <TextField label="Port" testid="server-port" numeric width="s" placeholder="12345" {...bind('port')} />
           {exercise === 'intersection' && (
-            <TextField
-              label="Own set size"
-              value={server.setSize}
-              onChange={(v) => set('setSize', v)}
-              form={form}
-              field="setSize"
-              testid="server-set-size"
-              numeric
-              width="xs"
-              disabled={running}
-            />
+            <TextField label="Own set size" testid="server-set-size" numeric width="xs" {...bind('setSize')} />
           )}
         </FieldRow>
         <fieldset className="radios" disabled={running}>
@@ -166,15 +131,13 @@ export function ServerPane({ exercise }: { exercise: Exercise }): ReactNode {
           </div>
         </fieldset>
         <div className="actions">
-          {running ? (
-            <button type="submit" className="btn danger" disabled={busy} data-testid="server-stop">
-              Stop server
-            </button>
-          ) : (
-            <button type="submit" className="btn primary" disabled={busy} data-testid="server-start">
-              {busy ? 'Starting…' : 'Start server'}
-            </button>
-          )}
+          <StartStopButton
+            running={running}
+            busy={busy}
+            start={busy ? 'Starting…' : 'Start server'}
+            stop="Stop server"
+            testids={{ start: 'server-start', stop: 'server-stop' }}
+          />
           {running && info && (
             <span className="status-text" data-testid="server-listening">
               on <b className="mono">{info.address.includes(':') ? `[${info.address}]` : info.address}</b> port{' '}
@@ -221,7 +184,7 @@ export function ServerPane({ exercise }: { exercise: Exercise }): ReactNode {
             ))}
           </div>
         )}
-      </form>
+      </PaneForm>
       <Console
         ownerId={serverId}
         testid="server-console"

@@ -2,9 +2,10 @@
 
 import { useEffect, useState, type ReactNode } from 'react'
 import { Console } from '../components/Console'
-import { FieldRow, FormError, TextField } from '../components/fields'
+import { bindFields, FieldRow, FormError, TextField } from '../components/fields'
+import { HostPortFields, PaneForm, StartStopButton, useBusy } from '../components/paneForm'
 import { formatCount } from '../format'
-import { appStore, formKey, setHost, setSwarmField, useActions, useApp } from '../store'
+import { appStore, formKey, setSwarmField, useActions, useApp } from '../store'
 import { useLiveCount } from './ServerPane'
 
 const SWARM_FIELDS = ['host', 'port', 'count', 'thinkMs', 'baseName']
@@ -65,20 +66,11 @@ export function SwarmPage(): ReactNode {
   const adderServerId = useApp((s) => s.panes.adder.serverId)
   const adderServer = useApp((s) => (adderServerId ? s.servers[adderServerId] : undefined))
   const serverLive = useLiveCount(adderServer?.running ? adderServerId : undefined)
-  const [busy, setBusy] = useState(false)
+  const [busy, withBusy] = useBusy()
   const running = !!stats?.running
   const rate = useRate(swarmId)
   const key = formKey.swarm
-
-  const withBusy = async (f: () => Promise<unknown>): Promise<void> => {
-    if (busy) return
-    setBusy(true)
-    try {
-      await f()
-    } finally {
-      setBusy(false)
-    }
-  }
+  const bind = bindFields(form, (k, v) => setSwarmField(appStore, k, v), key, running)
 
   const count = stats?.count ?? 0
   const pct = count ? Math.min(100, Math.round(((stats?.connected ?? 0) / count) * 100)) : 0
@@ -106,36 +98,14 @@ export function SwarmPage(): ReactNode {
             <span className="pill">No adder server running here</span>
           )}
         </header>
-        <form
-          className="pane-form"
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault()
-            void withBusy(() => (running ? actions.stopSwarm() : actions.startSwarm()))
-          }}
-        >
-          <FieldRow form={key} fields={['host', 'port']}>
-            <TextField
-              label="Server host or IP"
-              value={host}
-              onChange={(v) => setHost(appStore, v)}
-              form={key}
-              field="host"
-              testid="swarm-host"
-              width="l"
-              disabled={running}
-            />
-            <TextField
-              label="Port"
-              value={form.port}
-              onChange={(v) => setSwarmField(appStore, 'port', v)}
-              form={key}
-              field="port"
-              testid="swarm-port"
-              numeric
-              width="s"
-              disabled={running}
-            />
+        <PaneForm onSubmit={() => void withBusy(() => (running ? actions.stopSwarm() : actions.startSwarm()))}>
+          <HostPortFields
+            form={key}
+            port={form.port}
+            onPortChange={(v) => setSwarmField(appStore, 'port', v)}
+            testids={{ host: 'swarm-host', port: 'swarm-port' }}
+            disabled={running}
+          >
             <div className="field">
               <span className="label-spacer" aria-hidden="true">
                 &nbsp;
@@ -154,55 +124,30 @@ export function SwarmPage(): ReactNode {
                   : 'Start an adder server here and aim at it'}
               </button>
             </div>
-          </FieldRow>
+          </HostPortFields>
           <FieldRow form={key} fields={['count', 'thinkMs', 'baseName']}>
-            <TextField
-              label="Clients (1 to 1000)"
-              value={form.count}
-              onChange={(v) => setSwarmField(appStore, 'count', v)}
-              form={key}
-              field="count"
-              testid="swarm-count"
-              numeric
-              width="s"
-              disabled={running}
-            />
+            <TextField label="Clients (1 to 1000)" testid="swarm-count" numeric width="s" {...bind('count')} />
             <TextField
               label="Pause between requests (ms, 0 = flat out)"
-              value={form.thinkMs}
-              onChange={(v) => setSwarmField(appStore, 'thinkMs', v)}
-              form={key}
-              field="thinkMs"
               testid="swarm-think"
               numeric
               width="l"
-              disabled={running}
+              {...bind('thinkMs')}
             />
-            <TextField
-              label="Base name"
-              value={form.baseName}
-              onChange={(v) => setSwarmField(appStore, 'baseName', v)}
-              form={key}
-              field="baseName"
-              testid="swarm-base-name"
-              width="s"
-              disabled={running}
-            />
+            <TextField label="Base name" testid="swarm-base-name" width="s" {...bind('baseName')} />
           </FieldRow>
           <div className="actions">
-            {running ? (
-              <button type="submit" className="btn danger" disabled={busy} data-testid="swarm-stop">
-                Stop all clients
-              </button>
-            ) : (
-              <button type="submit" className="btn primary" disabled={busy} data-testid="swarm-start">
-                Start {form.count.trim() || 'N'} clients
-              </button>
-            )}
+            <StartStopButton
+              running={running}
+              busy={busy}
+              start={<>Start {form.count.trim() || 'N'} clients</>}
+              stop="Stop all clients"
+              testids={{ start: 'swarm-start', stop: 'swarm-stop' }}
+            />
             <span className="muted small">The adder page&rsquo;s wire settings apply (pair separator, pacing, timeouts).</span>
           </div>
           <FormError form={key} fields={SWARM_FIELDS} />
-        </form>
+        </PaneForm>
       </section>
 
       <section className="panel" aria-labelledby="swarm-stats-h">
