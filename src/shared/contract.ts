@@ -147,6 +147,11 @@ export interface SwarmStats {
   running: boolean
 }
 
+/** The counts of a Many-clients run that has just started. */
+export function newSwarmStats(swarmId: string, count: number): SwarmStats {
+  return { swarmId, count, connected: 0, answered: 0, wrong: 0, errors: 0, closed: 0, running: true }
+}
+
 export type Role = 'server' | 'client'
 export type ConnState = 'connecting' | 'waiting' | 'open' | 'closing' | 'closed'
 

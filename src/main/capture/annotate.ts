@@ -5,21 +5,10 @@
 import type { CapturedPacket } from '@shared/contract'
 
 /** One packet as tshark reports it, before any explanation. */
-export interface RawPacket {
-  /** Wireshark's "No." column. */
-  no: number
-  /** Capture time, ms since the epoch. */
-  t: number
-  src: string
-  dst: string
-  srcPort: number
-  dstPort: number
+/** A packet as tshark prints it: the contract's CapturedPacket before its flags and payload are put in words. */
+export interface RawPacket extends Omit<CapturedPacket, 'flags' | 'payload' | 'note' | 'messageSeq'> {
   /** The TCP flag bits (tcp.flags). */
   flags: number
-  /** Relative sequence and acknowledgement numbers, as Wireshark shows them. */
-  seq: number
-  ack: number
-  len: number
   payload: Uint8Array
 }
 

@@ -1,7 +1,7 @@
 // Many clients: N adder clients against one server, each with its unique name, requesting flat out
 // (or with a pause) and checking every sum. The Lab 2 question 2 demo.
 
-import type { SwarmStats } from '@shared/contract'
+import { newSwarmStats, type SwarmStats } from '@shared/contract'
 import type { WireSettings } from '@shared/settings'
 import { AdderClient, adderName } from '../exercises/adder'
 import type { Rng } from '../exercises/sets'
@@ -41,16 +41,7 @@ export class Swarm {
     private readonly onChange: (stats: SwarmStats) => void = () => undefined,
   ) {
     this.swarmId = config.swarmId ?? nextId('swarm')
-    this.stats = {
-      swarmId: this.swarmId,
-      count: config.count,
-      connected: 0,
-      answered: 0,
-      wrong: 0,
-      errors: 0,
-      closed: 0,
-      running: true,
-    }
+    this.stats = newSwarmStats(this.swarmId, config.count)
   }
 
   start(): void {

@@ -2,7 +2,7 @@
 // Batches are folded in with one `set` each; command results land here too, errors keyed by form.
 
 import { createStore, type StoreApi } from 'zustand/vanilla'
-import type { CommandResult, EventBatch, SocketLabBridge, TrafficFormat } from '@shared/contract'
+import { newSwarmStats, type CommandResult, type EventBatch, type SocketLabBridge, type TrafficFormat } from '@shared/contract'
 import type { Exercise } from '@shared/settings'
 import type { BridgeLink } from '../bridge'
 import { clientArgs, plainError, serverArgs, swarmArgs, wholeNumber, type Checked } from './forms'
@@ -245,16 +245,7 @@ export function createActions(store: AppStore, bridge: SocketLabBridge): Actions
         swarmId: info.swarmId,
         swarms: {
           ...st.swarms,
-          [info.swarmId]: st.swarms[info.swarmId] ?? {
-            swarmId: info.swarmId,
-            count: info.count,
-            connected: 0,
-            answered: 0,
-            wrong: 0,
-            errors: 0,
-            closed: 0,
-            running: true,
-          },
+          [info.swarmId]: st.swarms[info.swarmId] ?? newSwarmStats(info.swarmId, info.count),
         },
       }))
       return true
