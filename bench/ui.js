@@ -204,7 +204,7 @@ function pageProbe() {
   document.addEventListener(
     'click',
     (e) => {
-      if (e.target instanceof Element && e.target.closest('[data-testid="swarm-start"]')) {
+      if (e.target instanceof Element && e.target.closest('[data-testid="many-start"]')) {
         b.startAt = performance.now()
         performance.mark('bench:start')
       }
@@ -345,15 +345,15 @@ async function main() {
   await pane.getByTestId('server-port').fill('0')
 
   // Many clients: the one-click adder server here, 1000 clients, flat out.
-  await page.getByTestId('nav-swarm').click()
-  await page.getByTestId('page-swarm').waitFor()
-  await page.getByTestId('swarm-local-server').click()
-  await page.getByTestId('swarm-server-status').filter({ hasText: 'many at a time' }).waitFor()
-  const port = num(await page.getByTestId('swarm-port').inputValue())
-  const host = await page.getByTestId('swarm-host').inputValue()
+  await page.getByTestId('nav-many-clients').click()
+  await page.getByTestId('page-many-clients').waitFor()
+  await page.getByTestId('many-local-server').click()
+  await page.getByTestId('many-server-status').filter({ hasText: 'many at a time' }).waitFor()
+  const port = num(await page.getByTestId('many-port').inputValue())
+  const host = await page.getByTestId('many-host').inputValue()
   log(`adder server started from Many clients: ${host}:${port}`)
-  await page.getByTestId('swarm-count').fill(String(CLIENTS))
-  await page.getByTestId('swarm-think').fill('0')
+  await page.getByTestId('many-count').fill(String(CLIENTS))
+  await page.getByTestId('many-think').fill('0')
 
   // The probe works: a 70 ms task of the page's own must show as a long task.
   const probeOk = await page.evaluate(
@@ -384,7 +384,7 @@ async function main() {
 
   // Go.
   const tStart = performance.now()
-  await page.getByTestId('swarm-start').click()
+  await page.getByTestId('many-start').click()
   await page.getByTestId('nav-connections').click()
   await page.getByTestId('page-connections').waitFor()
   log(`${CLIENTS} clients started; Connections view open`)
@@ -436,17 +436,17 @@ async function main() {
   log(`load window over; host RSS ${fmt(hostMem.rssMiB, 1)} MiB, renderer heap ${fmt(MiB(m1.JSHeapUsedSize), 1)} MiB`)
 
   // The Many clients page's own counts.
-  await page.getByTestId('nav-swarm').click()
-  await page.getByTestId('page-swarm').waitFor()
-  const answeredText = await page.getByTestId('swarm-answered').textContent()
+  await page.getByTestId('nav-many-clients').click()
+  await page.getByTestId('page-many-clients').waitFor()
+  const answeredText = await page.getByTestId('many-answered').textContent()
   const pageRead = await page.evaluate(() => performance.now())
   const answered = num(answeredText)
-  const connected = num(await page.getByTestId('swarm-connected').textContent())
-  const wrong = num(await page.getByTestId('swarm-wrong').textContent())
-  const errors = num(await page.getByTestId('swarm-errors').textContent())
+  const connected = num(await page.getByTestId('many-connected').textContent())
+  const wrong = num(await page.getByTestId('many-wrong').textContent())
+  const errors = num(await page.getByTestId('many-errors').textContent())
   // The page's "answers per second" averages the last few seconds once it has two samples.
   await sleep(2500)
-  const uiRate = num(await page.getByTestId('swarm-rate').textContent())
+  const uiRate = num(await page.getByTestId('many-rate').textContent())
 
   // Heap after a full GC: what the renderer really retains with 1000 clients live.
   await cdp.send('HeapProfiler.enable')
@@ -457,9 +457,9 @@ async function main() {
   let drainMs = NaN
   {
     const t = performance.now()
-    await page.getByTestId('swarm-stop').click()
+    await page.getByTestId('many-stop').click()
     await page
-      .getByTestId('swarm-state')
+      .getByTestId('many-state')
       .filter({ hasText: 'Stopped' })
       .waitFor({ timeout: 10_000 })
       .catch(() => undefined)

@@ -46,7 +46,7 @@ const want = (name) => only.length === 0 || only.includes(name)
 
 if (!step('Build (electron-vite)', bin('electron-vite'), ['build'])) process.exit(1)
 if (want('static')) {
-  step('Type check (tsc)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json'])
+  step('Type check (tsc: Node, renderer, Playwright)', process.execPath, [join(root, 'scripts', 'typecheck.js')])
   step('Lint (eslint)', bin('eslint'), ['.'])
   step('Format (prettier)', bin('prettier'), ['--check', '.'])
 }

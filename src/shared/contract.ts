@@ -2,7 +2,10 @@
 // preload bridge or the browser-mode WebSocket, the CLI and the tests. Commands are request/response;
 // events are pushed in batches.
 
+import type { Endpoint } from './endpoint'
 import type { Exercise, ServerLimits, WireSettings } from './settings'
+
+export type { Endpoint }
 
 // ---------- Commands ----------
 
@@ -44,7 +47,7 @@ export interface ClientStartArgs {
   localPort?: number
 }
 
-export interface SwarmStartArgs {
+export interface ManyClientsStartArgs {
   host: string
   port: number
   count: number
@@ -70,8 +73,8 @@ export interface Commands {
   /** Adder: a command typed by the student (`a`, `q` or anything else). */
   clientCommand: { args: { clientId: string; command: string }; result: null }
   clientStop: { args: { clientId: string }; result: null }
-  swarmStart: { args: SwarmStartArgs; result: SwarmInfo }
-  swarmStop: { args: { swarmId: string }; result: null }
+  manyClientsStart: { args: ManyClientsStartArgs; result: ManyClientsInfo }
+  manyClientsStop: { args: { manyClientsId: string }; result: null }
   connectionClose: { args: { connId: string }; result: null }
   systemInterfaces: { args: Record<string, never>; result: NetworkInterfaceInfo[] }
   trafficExport: { args: { format: TrafficFormat; connId?: string }; result: { filename: string; content: string } }
@@ -86,23 +89,26 @@ export type CommandName = keyof Commands
 export type CommandArgs<K extends CommandName> = Commands[K]['args']
 export type CommandValue<K extends CommandName> = Commands[K]['result']
 
-export const COMMAND_NAMES = [
-  'serverStart',
-  'serverStop',
-  'clientStart',
-  'clientCommand',
-  'clientStop',
-  'swarmStart',
-  'swarmStop',
-  'connectionClose',
-  'systemInterfaces',
-  'trafficExport',
-  'snapshot',
-  'captureStatus',
-  'captureStart',
-  'captureStop',
-  'captureSave',
-] as const satisfies readonly CommandName[]
+/** Every command once: a `Record` over `CommandName`, so a command added to `Commands` and not here is a type error. */
+const COMMAND_SET: Record<CommandName, true> = {
+  serverStart: true,
+  serverStop: true,
+  clientStart: true,
+  clientCommand: true,
+  clientStop: true,
+  manyClientsStart: true,
+  manyClientsStop: true,
+  connectionClose: true,
+  systemInterfaces: true,
+  trafficExport: true,
+  snapshot: true,
+  captureStatus: true,
+  captureStart: true,
+  captureStop: true,
+  captureSave: true,
+}
+
+export const COMMAND_NAMES = Object.keys(COMMAND_SET) as readonly CommandName[]
 
 /** Every command answers with this; `field` names the form control the error belongs next to. */
 export type CommandResult<T> = { ok: true; value: T } | { ok: false; error: string; field?: string }
@@ -128,15 +134,15 @@ export interface ClientInfo {
   name?: string
 }
 
-export interface SwarmInfo {
-  swarmId: string
+export interface ManyClientsInfo {
+  manyClientsId: string
   host: string
   port: number
   count: number
 }
 
-export interface SwarmStats {
-  swarmId: string
+export interface ManyClientsStats {
+  manyClientsId: string
   count: number
   connected: number
   answered: number
@@ -148,8 +154,8 @@ export interface SwarmStats {
 }
 
 /** The counts of a Many-clients run that has just started. */
-export function newSwarmStats(swarmId: string, count: number): SwarmStats {
-  return { swarmId, count, connected: 0, answered: 0, wrong: 0, errors: 0, closed: 0, running: true }
+export function newManyClientsStats(manyClientsId: string, count: number): ManyClientsStats {
+  return { manyClientsId, count, connected: 0, answered: 0, wrong: 0, errors: 0, closed: 0, running: true }
 }
 
 export type Role = 'server' | 'client'
@@ -166,10 +172,12 @@ export interface ConnectionInfo {
   connId: string
   role: Role
   exercise: Exercise
-  /** serverId, clientId or swarmId that owns it. */
+  /** serverId, clientId or manyClientsId that owns it. */
   ownerId: string
-  local: string
-  remote: string
+  /** This side's address and port; null until a client's connection is made. */
+  local: Endpoint | null
+  /** The other side: for a client, the host as typed until connected, then the address it reached. */
+  remote: Endpoint
   peerName?: string
   state: ConnState
   openedAt: number
@@ -209,7 +217,7 @@ export interface Snapshot {
   servers: ServerInfo[]
   clients: ClientInfo[]
   connections: ConnectionInfo[]
-  swarms: SwarmStats[]
+  manyClients: ManyClientsStats[]
   capture: CaptureInfo | null
   /** The packets of the current (or last) capture, oldest first (the last few thousand), for a view opened late. */
   capturePackets?: CapturedPacket[]
@@ -271,13 +279,13 @@ export type EngineEvent =
   | { type: 'client-started'; client: ClientInfo }
   | { type: 'client-ended'; clientId: string; ok: boolean; error?: string }
   | { type: 'conn-opened'; conn: ConnectionInfo }
-  | { type: 'conn-updated'; connId: string; state?: ConnState; peerName?: string; local?: string }
+  | { type: 'conn-updated'; connId: string; state?: ConnState; peerName?: string; local?: Endpoint; remote?: Endpoint }
   | { type: 'conn-closed'; connId: string; reason: string; counters: Counters; at: number }
   | { type: 'message'; connId: string; dir: 'in' | 'out'; t: number; data: Uint8Array }
   | { type: 'line'; line: ConsoleLine }
   | { type: 'result'; ownerId: string; connId: string; result: ExerciseResult }
   | { type: 'limit'; ownerId: string; limit: keyof ServerLimits | 'ring'; detail: string }
-  | { type: 'swarm'; stats: SwarmStats }
+  | { type: 'many-clients'; stats: ManyClientsStats }
   | { type: 'capture'; info: CaptureInfo | null; error?: string }
   | { type: 'packets'; packets: CapturedPacket[] }
 

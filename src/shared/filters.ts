@@ -3,8 +3,11 @@
 // displayed"). Pure and free of Node: the engine, the CLI and the renderer use this one
 // implementation (src/main/capture/filters.ts re-exports it with the host's platform as default).
 
-/** An operating system as Node names it (`process.platform`); the renderer guesses it from the browser. */
-export type Platform = NodeJS.Platform
+import { ipFamily } from './endpoint'
+
+/** An operating system as Node names it (`process.platform`), spelled out so this file needs no Node types. */
+export type Platform =
+  'aix' | 'android' | 'darwin' | 'freebsd' | 'haiku' | 'linux' | 'openbsd' | 'sunos' | 'win32' | 'cygwin' | 'netbsd'
 
 /** A TCP port a capture can be about: a whole number from 1 to 65535. */
 export function isCapturePort(port: unknown): port is number {
@@ -13,40 +16,6 @@ export function isCapturePort(port: unknown): port is number {
 
 function checkPort(port: number): void {
   if (!isCapturePort(port)) throw new RangeError(`A port is a whole number from 1 to 65535, not ${String(port)}`)
-}
-
-function isIPv4(a: string): boolean {
-  const parts = a.split('.')
-  return parts.length === 4 && parts.every((p) => /^(?:0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255)
-}
-
-function isIPv6(a: string): boolean {
-  if (!/^[0-9a-f:.]+$/i.test(a) || a.length > 45) return false
-  let groups = 0
-  let text = a
-  // An embedded IPv4 address counts as two groups (`::ffff:10.0.0.5`).
-  const lastColon = text.lastIndexOf(':')
-  if (text.includes('.')) {
-    if (!isIPv4(text.slice(lastColon + 1))) return false
-    text = text.slice(0, lastColon + 1) + '0:0'
-  }
-  const halves = text.split('::')
-  if (halves.length > 2) return false
-  for (const half of halves) {
-    if (half === '') continue
-    for (const g of half.split(':')) {
-      if (!/^[0-9a-f]{1,4}$/i.test(g)) return false
-      groups++
-    }
-  }
-  return halves.length === 2 ? groups <= 7 : groups === 8
-}
-
-/** 4, 6, or 0 when the text is not an IP address (what Node's `net.isIP` answers). */
-export function ipFamily(address: string): 0 | 4 | 6 {
-  if (isIPv4(address)) return 4
-  if (isIPv6(address)) return 6
-  return 0
 }
 
 /** `[::1]`, `::ffff:10.0.0.5`, `fe80::1%eth0` → the address as Wireshark writes it (`::1`, `10.0.0.5`, `fe80::1`). */
@@ -60,23 +29,6 @@ export function filterAddress(address: string): { address: string; family: 4 | 6
   if (family === 0)
     throw new RangeError(`"${address}" is not an IP address; Wireshark filters need the number, e.g. 192.168.1.20`)
   return { address: family === 6 ? a.toLowerCase() : a, family }
-}
-
-/** Is this address this machine's own loopback (127.x.x.x, ::1), where no neighbour filter is needed? */
-export function isLoopbackAddress(address: string): boolean {
-  try {
-    const a = filterAddress(address)
-    return a.family === 4 ? a.address.startsWith('127.') : a.address === '::1'
-  } catch {
-    return false
-  }
-}
-
-/** `127.0.0.1:5555`, `[::1]:5555` → address and port; null for anything else. */
-export function splitEndpoint(text: string): { address: string; port: number } | null {
-  const m = /^\[(.*)\]:(\d+)$/.exec(text.trim()) ?? /^([^:]*):(\d+)$/.exec(text.trim())
-  if (!m) return null
-  return { address: m[1], port: Number(m[2]) }
 }
 
 /** Display filter (the green bar in Wireshark): every packet to or from the port. */

@@ -11,7 +11,8 @@ import { expect, type WebApp } from './fixtures'
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 export const SCREENSHOTS = join(root, 'test-results', 'screenshots')
 
-export type PageId = 'machine' | 'greeting' | 'dedup' | 'intersection' | 'adder' | 'swarm' | 'connections' | 'traffic' | 'capture'
+export type PageId =
+  'machine' | 'greeting' | 'dedup' | 'intersection' | 'adder' | 'many-clients' | 'connections' | 'traffic' | 'capture'
 
 /** Load the app on one page and wait until it talks to the host. */
 export async function open(page: Page, app: WebApp, id: PageId): Promise<void> {

@@ -103,7 +103,7 @@ describe.skipIf(!tsharkAvailable)(`capture with tshark${reason}`, () => {
       expect(m.dir).toBe('out')
       expect(Buffer.from(m.data).toString()).toBe(p.payload)
       const conn = w.host.recorder.connection(m.connId)!
-      expect(conn.local).toBe(`127.0.0.1:${p.srcPort}`)
+      expect(conn.local).toEqual({ address: '127.0.0.1', port: p.srcPort })
     }
 
     // The teardown: a FIN from each side, after the data.

@@ -37,18 +37,18 @@ describe('many clients at a time (Lab 2 question 2)', () => {
   it('200 concurrent adder clients, every answer checked', async () => {
     w = watchedHost()
     const srv = ok(await w.host.call('serverStart', { exercise: 'adder', host: 'loopback', port: 0, oneAtATime: false }))
-    const swarm = ok(await w.host.call('swarmStart', { host: '127.0.0.1', port: srv.port, count: 200 }))
+    const many = ok(await w.host.call('manyClientsStart', { host: '127.0.0.1', port: srv.port, count: 200 }))
     await w.waitUntil(
       () => {
         w.host.flush()
-        const s = w.host.snapshot().swarms[0]
+        const s = w.host.snapshot().manyClients[0]
         return s.connected === 200 && s.answered >= 2000
       },
       '200 clients with 2000 answers',
       30_000,
     )
-    ok(await w.host.call('swarmStop', { swarmId: swarm.swarmId }))
-    const stats = w.host.snapshot().swarms[0]
+    ok(await w.host.call('manyClientsStop', { manyClientsId: many.manyClientsId }))
+    const stats = w.host.snapshot().manyClients[0]
     expect(stats.wrong).toBe(0)
     expect(stats.errors).toBe(0)
     const names = new Set(w.lines(srv.serverId).filter((l) => l.startsWith('Connection initiated by ')))
@@ -96,7 +96,7 @@ describe('bad input is answered with error: and touches no one else', () => {
   it('every class of malformed adder request while a good client keeps getting right answers', async () => {
     w = watchedHost()
     const srv = ok(await w.host.call('serverStart', { exercise: 'adder', host: 'loopback', port: 0, oneAtATime: false }))
-    const good = ok(await w.host.call('swarmStart', { host: '127.0.0.1', port: srv.port, count: 3 }))
+    const good = ok(await w.host.call('manyClientsStart', { host: '127.0.0.1', port: srv.port, count: 3 }))
     const bad = rawPeer(srv.port)
     bad.send('mallory\n')
     await bad.until((t) => t.includes('ack'))
@@ -109,9 +109,9 @@ describe('bad input is answered with error: and touches no one else', () => {
     }
     bad.send('-3 10\n')
     await bad.until((t) => t.endsWith('7'))
-    await w.waitUntil(() => w.host.snapshot().swarms[0].answered > 100, 'good clients answered meanwhile')
-    ok(await w.host.call('swarmStop', { swarmId: good.swarmId }))
-    const stats = w.host.snapshot().swarms[0]
+    await w.waitUntil(() => w.host.snapshot().manyClients[0].answered > 100, 'good clients answered meanwhile')
+    ok(await w.host.call('manyClientsStop', { manyClientsId: good.manyClientsId }))
+    const stats = w.host.snapshot().manyClients[0]
     expect(stats.answered).toBeGreaterThan(0)
     expect(stats.wrong).toBe(0)
     expect(stats.errors).toBe(0)

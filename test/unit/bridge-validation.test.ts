@@ -14,7 +14,7 @@ afterAll(() => host.close())
 const long = 'x'.repeat(100_000)
 const server = { exercise: 'adder', host: 'loopback', port: 0, oneAtATime: false }
 const client = { exercise: 'adder', host: '127.0.0.1', port: 12345 }
-const swarm = { host: '127.0.0.1', port: 12345, count: 10 }
+const many = { host: '127.0.0.1', port: 12345, count: 10 }
 
 /** Arguments that must each be refused, per command. */
 const BAD: Record<(typeof COMMAND_NAMES)[number], unknown[]> = {
@@ -59,14 +59,14 @@ const BAD: Record<(typeof COMMAND_NAMES)[number], unknown[]> = {
   ],
   clientCommand: [{ clientId: 'cli-1' }, { clientId: 'cli-1', command: long }, { clientId: 'cli-1', command: 7 }],
   clientStop: [{ clientId: null }, { clientId: '' }],
-  swarmStart: [
-    { ...swarm, count: 0 },
-    { ...swarm, count: 1001 },
-    { ...swarm, port: 0 },
-    { ...swarm, thinkMs: -1 },
-    { ...swarm, baseName: long },
+  manyClientsStart: [
+    { ...many, count: 0 },
+    { ...many, count: 1001 },
+    { ...many, port: 0 },
+    { ...many, thinkMs: -1 },
+    { ...many, baseName: long },
   ],
-  swarmStop: [{ swarmId: [] }],
+  manyClientsStop: [{ manyClientsId: [] }],
   connectionClose: [{ connId: {} }, { connId: long }],
   systemInterfaces: [{ any: 1 }, 'x'],
   trafficExport: [{ format: 'xml' }, { format: 'json', connId: 3 }, {}],
@@ -124,6 +124,6 @@ describe('bridge validation', () => {
     expect(snap.servers).toEqual([])
     expect(snap.clients).toEqual([])
     expect(snap.connections).toEqual([])
-    expect(snap.swarms).toEqual([])
+    expect(snap.manyClients).toEqual([])
   })
 })

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { parseEndpoint as endpointOf } from '@shared/endpoint'
+import type { Endpoint } from '@shared/contract'
 import {
   ConnectionTracker,
   MessageMatcher,
@@ -189,10 +191,11 @@ describe('where each packet is in the life of its connection', () => {
 
 class FakeRecorder implements MessageSource {
   msgs: { seq: number; t: number; connId: string; dir: 'in' | 'out'; data: Uint8Array }[] = []
-  conns = new Map<string, { local: string; remote: string }>()
+  conns = new Map<string, { local: Endpoint | null; remote: Endpoint }>()
   private seq = 0
+  /** Endpoints as text (`127.0.0.1:5555`, `[::1]:5555`; '' = not connected yet), as a test reads best. */
   conn(connId: string, local: string, remote: string): this {
-    this.conns.set(connId, { local, remote })
+    this.conns.set(connId, { local: endpointOf(local), remote: endpointOf(remote)! })
     return this
   }
   message(connId: string, dir: 'in' | 'out', text: string | Uint8Array): number {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { nextFrame, type Expect } from '../../src/main/net/framer'
+import { nextFrame, type Expect } from '../../src/main/wire/framer'
 
 function frames(input: string | Buffer, expect: Expect, quiet = false): string[] {
   let buf = Buffer.isBuffer(input) ? input : Buffer.from(input, 'latin1')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { clean, isPlainText, parseList, parseNumber, parsePair } from '../../src/main/exercises/parse'
+import { clean, isPlainText, parseList, parseNumber, parsePair } from '../../src/main/wire/parse'
 
 const list = (text: string) => parseList(Buffer.from(text), text)
 

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
-import { looksLikePickle, readPickle, writePickle, type PickleRead, type PickleValue } from '../../src/main/exercises/pickle'
+import { looksLikePickle, readPickle, writePickle, type PickleRead, type PickleValue } from '../../src/main/wire/pickle'
 
 // Every fixture comes from the real CPython: the objects below are pickled with `pickle.dumps`
 // for each protocol, and the expected value is `json.dumps` of the object (tuples and sets as

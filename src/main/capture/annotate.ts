@@ -2,7 +2,7 @@
 // where the packet sits in the life of its connection (handshake 1/3 … teardown), and which message of
 // the Traffic view it carried. Pure: tshark parses the packets, this file only explains them.
 
-import type { CapturedPacket } from '@shared/contract'
+import type { CapturedPacket, Endpoint } from '@shared/contract'
 
 /** One packet as tshark reports it, before any explanation. */
 /** A packet as tshark prints it: the contract's CapturedPacket before its flags and payload are put in words. */
@@ -249,7 +249,7 @@ export interface MessageSource {
     connId?: string,
     fromSeq?: number,
   ): readonly { seq: number; t: number; connId: string; dir: 'in' | 'out'; data: Uint8Array }[]
-  connection(connId: string): { local: string; remote: string } | undefined
+  connection(connId: string): { local: Endpoint | null; remote: Endpoint } | undefined
 }
 
 interface Msg {
@@ -345,8 +345,8 @@ export class MessageMatcher {
     const known = this.connKey.get(connId)
     if (known !== undefined) return known !== null
     const conn = this.source.connection(connId)
-    const local = conn && parseEndpoint(conn.local)
-    const remote = conn && parseEndpoint(conn.remote)
+    const local = conn?.local && { address: normalAddress(conn.local.address), port: conn.local.port }
+    const remote = conn && { address: normalAddress(conn.remote.address), port: conn.remote.port }
     if (!local || !remote || (this.port !== undefined && local.port !== this.port && remote.port !== this.port)) {
       // Not ours, or not connected yet: decide again on its next message.
       if (conn && local && remote) this.connKey.set(connId, null)

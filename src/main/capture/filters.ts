@@ -10,11 +10,8 @@ export {
   displayFilter,
   filterAddress,
   filtersFor,
-  ipFamily,
   isCapturePort,
-  isLoopbackAddress,
   neighbourDisplayFilter,
-  splitEndpoint,
   type FilterSet,
   type Platform,
 } from '@shared/filters'

@@ -6,7 +6,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { CaptureAvailability, CaptureInfo, CaptureStartArgs, CapturedPacket } from '@shared/contract'
-import type { Recorder } from '../host/recorder'
+import type { EventSink } from '../sink'
+import type { MessageSource } from './annotate'
+
+/** What a capture reports to, and reads the app's own messages from (the host's Recorder is both). */
+export type CaptureSink = EventSink & MessageSource & { readonly messageCount: number }
 import { StartError } from '../net/server'
 import { ConnectionTracker, MessageMatcher, toCapturedPacket, type RawPacket } from './annotate'
 import { isCapturePort, type Platform } from './filters'
@@ -78,7 +82,7 @@ interface Session {
   started: boolean
 }
 
-export function createCapture(recorder: Recorder, options: CaptureOptions = {}): TsharkCaptureService {
+export function createCapture(recorder: CaptureSink, options: CaptureOptions = {}): TsharkCaptureService {
   return new TsharkCapture(recorder, options)
 }
 
@@ -98,7 +102,7 @@ class TsharkCapture implements TsharkCaptureService {
   private readonly matchWaitMs: number
 
   constructor(
-    private readonly recorder: Recorder,
+    private readonly recorder: CaptureSink,
     private readonly options: CaptureOptions,
   ) {
     this.platform = options.platform ?? process.platform

@@ -2,8 +2,8 @@
 // in one string and the server answers with their sum; `q` quits; anything else is an invalid command.
 
 import { ADDER_ACK } from '@shared/settings'
-import type { Expect } from '../net/framer'
-import { clean, parseNumber, parsePair, quote } from './parse'
+import type { Expect } from '../wire/framer'
+import { clean, parseNumber, parsePair, quote } from '../wire/parse'
 import { randomInt } from './sets'
 import { serverError, type Action, type Incoming, type PeerContext, type PeerMachine } from './machine'
 

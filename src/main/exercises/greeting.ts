@@ -1,7 +1,7 @@
 // Lab 1, task 1: the server greets, the client answers with an acknowledgement, both close.
 
 import { GREETING_TEXT } from '@shared/settings'
-import { clean, quote } from './parse'
+import { clean, quote } from '../wire/parse'
 import type { Action, Incoming, PeerContext, PeerMachine } from './machine'
 
 export class GreetingServer implements PeerMachine {

@@ -3,9 +3,9 @@
 
 import type { ExerciseResult } from '@shared/contract'
 import { DEFAULT_ACK, GREETING_TEXT } from '@shared/settings'
-import type { Expect } from '../net/framer'
-import { clean, isPlainText, parseList, quote, type ListEncodingUsed } from './parse'
-import { writePickle } from './pickle'
+import type { Expect } from '../wire/framer'
+import { clean, isPlainText, parseList, quote, type ListEncodingUsed } from '../wire/parse'
+import { writePickle } from '../wire/pickle'
 import { formatList } from './sets'
 import { greetingWaitMs, serverError, type Action, type Incoming, type PeerContext, type PeerMachine } from './machine'
 

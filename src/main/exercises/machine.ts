@@ -3,7 +3,7 @@
 
 import type { ExerciseResult } from '@shared/contract'
 import type { WireSettings } from '@shared/settings'
-import type { Expect } from '../net/framer'
+import type { Expect } from '../wire/framer'
 import type { Rng } from './sets'
 
 export interface Incoming {

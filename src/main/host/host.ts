@@ -1,4 +1,4 @@
-// The host owns every server, client, Many-clients swarm and capture of one app instance. The Electron
+// The host owns every server, client, Many-clients run and capture of one app instance. The Electron
 // main process, browser mode, the CLI and the tests all drive this same object through `call`.
 
 import os from 'node:os'
@@ -16,7 +16,7 @@ import { DEFAULT_LIMITS, DEFAULT_WIRE, type ServerLimits, type WireSettings } fr
 import type { Rng } from '../exercises/sets'
 import { ExerciseClient } from '../net/client'
 import { ExerciseServer, StartError } from '../net/server'
-import { Swarm } from '../net/swarm'
+import { ManyClients } from '../net/many-clients'
 import { createCapture, type CaptureService } from '../capture'
 import { Recorder, type RecorderOptions } from './recorder'
 import { isCommandName, validate } from './schemas'
@@ -46,9 +46,9 @@ export class Host {
   readonly recorder: Recorder
   private readonly servers = new Map<string, ExerciseServer>()
   private readonly clients = new Map<string, ExerciseClient>()
-  private readonly swarms = new Map<string, Swarm>()
+  private readonly manyClients = new Map<string, ManyClients>()
   private readonly batchListeners = new Set<(batch: EventBatch) => void>()
-  private readonly changedSwarms = new Set<Swarm>()
+  private readonly changedManyClients = new Set<ManyClients>()
   private flushTimer: NodeJS.Timeout | null = null
   private readonly rng: Rng
   private readonly flushMs: number
@@ -101,8 +101,8 @@ export class Host {
 
   /** Send what happened since the last batch. Exposed so tests need not wait for the timer. */
   flush(): void {
-    for (const swarm of this.changedSwarms) this.recorder.emit({ type: 'swarm', stats: { ...swarm.stats } })
-    this.changedSwarms.clear()
+    for (const many of this.changedManyClients) this.recorder.emit({ type: 'many-clients', stats: { ...many.stats } })
+    this.changedManyClients.clear()
     const batch = this.recorder.flush()
     if (!batch) return
     for (const l of this.batchListeners) l(batch)
@@ -179,8 +179,8 @@ export class Host {
       client.stop()
       return null
     },
-    swarmStart: async (args) => {
-      const swarm = new Swarm(
+    manyClientsStart: async (args) => {
+      const many = new ManyClients(
         {
           host: args.host,
           port: args.port,
@@ -191,25 +191,25 @@ export class Host {
           rng: this.rng,
         },
         this.recorder,
-        () => this.changedSwarms.add(swarm),
+        () => this.changedManyClients.add(many),
       )
-      this.swarms.set(swarm.swarmId, swarm)
-      swarm.start()
-      this.changedSwarms.add(swarm)
-      return { swarmId: swarm.swarmId, host: args.host, port: args.port, count: args.count }
+      this.manyClients.set(many.manyClientsId, many)
+      many.start()
+      this.changedManyClients.add(many)
+      return { manyClientsId: many.manyClientsId, host: args.host, port: args.port, count: args.count }
     },
-    swarmStop: async ({ swarmId }) => {
-      const swarm = this.swarms.get(swarmId)
-      if (!swarm) throw new HostError('Those clients are not running')
-      swarm.stop()
-      this.changedSwarms.add(swarm)
+    manyClientsStop: async ({ manyClientsId }) => {
+      const many = this.manyClients.get(manyClientsId)
+      if (!many) throw new HostError('Those clients are not running')
+      many.stop()
+      this.changedManyClients.add(many)
       return null
     },
     connectionClose: async ({ connId }) => {
       for (const server of this.servers.values()) if (server.closeConnection(connId)) return null
       for (const client of this.clients.values())
         if (client.connId === connId) return (client.stop('closed from the Connections view'), null)
-      for (const swarm of this.swarms.values()) if (swarm.closeConnection(connId)) return null
+      for (const many of this.manyClients.values()) if (many.closeConnection(connId)) return null
       throw new HostError('That connection is not open')
     },
     systemInterfaces: async () => listInterfaces(),
@@ -229,17 +229,17 @@ export class Host {
       servers: [...this.servers.values()].map((s) => s.describe()).filter((s) => s !== null),
       clients: [...this.clients.values()].map((c) => c.describe()),
       connections: this.recorder.allConnections(),
-      swarms: [...this.swarms.values()].map((s) => ({ ...s.stats })),
+      manyClients: [...this.manyClients.values()].map((s) => ({ ...s.stats })),
       capture: this.capture.info(),
       capturePackets: this.capture.packets?.() ?? [],
     }
   }
 
-  /** Stop everything: servers, clients, swarms, capture. */
+  /** Stop everything: servers, clients, Many-clients runs, capture. */
   async close(): Promise<void> {
     if (this.flushTimer) clearInterval(this.flushTimer)
     this.flushTimer = null
-    for (const swarm of this.swarms.values()) swarm.stop()
+    for (const many of this.manyClients.values()) many.stop()
     for (const client of this.clients.values()) client.stop('app closing')
     await Promise.all([...this.servers.values()].map((s) => s.stop('app closing')))
     this.servers.clear()

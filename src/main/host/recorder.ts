@@ -107,7 +107,7 @@ export class Recorder {
     return conn.counters
   }
 
-  update(connId: string, patch: { state?: ConnectionInfo['state']; peerName?: string; local?: string }): void {
+  update(connId: string, patch: Omit<Extract<EngineEvent, { type: 'conn-updated' }>, 'type' | 'connId'>): void {
     const conn = this.connections.get(connId)
     if (!conn) return
     Object.assign(conn, patch)

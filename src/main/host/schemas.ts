@@ -85,7 +85,7 @@ export const commandSchemas = {
     .strict(),
   clientCommand: z.object({ clientId: id, command: text(200) }).strict(),
   clientStop: z.object({ clientId: id }).strict(),
-  swarmStart: z
+  manyClientsStart: z
     .object({
       host,
       port: clientPort,
@@ -95,7 +95,7 @@ export const commandSchemas = {
       thinkMs: ms(60_000).optional(),
     })
     .strict(),
-  swarmStop: z.object({ swarmId: id }).strict(),
+  manyClientsStop: z.object({ manyClientsId: id }).strict(),
   connectionClose: z.object({ connId: id }).strict(),
   systemInterfaces: none,
   trafficExport: z.object({ format: z.enum(['json', 'text']), connId: id.optional() }).strict(),

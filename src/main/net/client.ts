@@ -7,9 +7,10 @@ import { DEFAULT_LIMITS } from '@shared/settings'
 import { createClientMachine } from '../exercises'
 import type { PeerMachine } from '../exercises/machine'
 import type { Rng } from '../exercises/sets'
-import type { Recorder } from '../host/recorder'
+import type { ConnectionSink } from '../sink'
 import { clientError } from './errors'
-import { formatEndpoint, nextId } from './ids'
+import { plainAddress } from '@shared/endpoint'
+import { nextId } from './ids'
 import { Session } from './session'
 
 export interface ClientConfig {
@@ -23,7 +24,7 @@ export interface ClientConfig {
   rng: Rng
   /** Build the machine (Many clients makes quiet adder clients); default: the exercise's client. */
   machine?: PeerMachine
-  /** Swarm members record no console lines of their own. */
+  /** ManyClients members record no console lines of their own. */
   ownerId?: string
 }
 
@@ -49,7 +50,7 @@ export class ExerciseClient {
 
   constructor(
     private readonly config: ClientConfig,
-    private readonly recorder: Recorder,
+    private readonly recorder: ConnectionSink,
     private readonly hooks: { onResult?(r: ExerciseResult): void; onOpen?(): void; onEnd?(o: ClientOutcome): void } = {},
   ) {
     this.clientId = config.clientId ?? nextId('cli')
@@ -96,8 +97,8 @@ export class ExerciseClient {
       role: 'client',
       exercise: this.config.exercise,
       ownerId: this.ownerId,
-      local: '',
-      remote: formatEndpoint(host, port),
+      local: null,
+      remote: { address: host, port },
       peerName: undefined,
       state: 'connecting',
       openedAt: Date.now(),
@@ -118,8 +119,9 @@ export class ExerciseClient {
     socket.once('connect', () => {
       clearTimeout(timer)
       socket.off('error', onConnectError)
-      const local = formatEndpoint(socket.localAddress ?? '?', socket.localPort ?? 0)
-      this.recorder.update(connId, { state: 'open', local })
+      const local = { address: plainAddress(socket.localAddress ?? '?'), port: socket.localPort ?? 0 }
+      const remote = { address: plainAddress(socket.remoteAddress ?? host), port: socket.remotePort ?? port }
+      this.recorder.update(connId, { state: 'open', local, remote })
       if (this.stopped) {
         socket.destroy()
         return

@@ -3,15 +3,16 @@
 
 import net from 'node:net'
 import os from 'node:os'
-import type { ServerInfo } from '@shared/contract'
+import type { Counters, ServerInfo } from '@shared/contract'
 import type { Exercise, ServerLimits, WireSettings } from '@shared/settings'
 import { createServerMachine } from '../exercises'
 import { pythonAddress } from '../exercises/machine'
 import type { Rng } from '../exercises/sets'
-import type { Recorder } from '../host/recorder'
+import type { ConnectionSink } from '../sink'
 import { serverError, type PlainError } from './errors'
 import { Session } from './session'
-import { formatEndpoint, nextId } from './ids'
+import { formatEndpoint, plainAddress } from '@shared/endpoint'
+import { nextId } from './ids'
 
 export interface ServerConfig {
   serverId?: string
@@ -42,14 +43,14 @@ export class ExerciseServer {
   readonly serverId: string
   private readonly server: net.Server
   private readonly sessions = new Set<Session>()
-  private readonly waiting: { socket: net.Socket; connId: string }[] = []
+  private readonly waiting: { socket: net.Socket; connId: string; counters: Counters }[] = []
   private active: Session | null = null
   private info: ServerInfo | null = null
   private stopping: Promise<void> | null = null
 
   constructor(
     private readonly config: ServerConfig,
-    private readonly recorder: Recorder,
+    private readonly recorder: ConnectionSink,
   ) {
     this.serverId = config.serverId ?? nextId('srv')
     this.server = net.createServer({ noDelay: true, allowHalfOpen: true }, (socket) => this.accept(socket))
@@ -89,7 +90,7 @@ export class ExerciseServer {
     this.recorder.line(this.serverId, `host ip ${shownHostIp(host, address.address)}`)
     this.recorder.line(
       this.serverId,
-      `Listening on ${formatEndpoint(address.address, address.port)} (${oneAtATime ? 'one client at a time' : 'many clients at a time'})`,
+      `Listening on ${formatEndpoint(address)} (${oneAtATime ? 'one client at a time' : 'many clients at a time'})`,
     )
     return this.info
   }
@@ -110,8 +111,8 @@ export class ExerciseServer {
     // A socket must never be left without an error listener, even for a moment.
     socket.on('error', () => undefined)
     const connId = nextId('conn')
-    const remote = formatEndpoint(socket.remoteAddress ?? '?', socket.remotePort ?? 0)
-    const local = formatEndpoint(socket.localAddress ?? '?', socket.localPort ?? 0)
+    const remote = { address: plainAddress(socket.remoteAddress ?? '?'), port: socket.remotePort ?? 0 }
+    const local = { address: plainAddress(socket.localAddress ?? '?'), port: socket.localPort ?? 0 }
     const counters = this.recorder.open({
       connId,
       role: 'server',
@@ -132,7 +133,7 @@ export class ExerciseServer {
     if (this.connections >= maxClients) {
       const detail = `server full (${maxClients} clients)`
       this.recorder.emit({ type: 'limit', ownerId: this.serverId, limit: 'maxClients', detail })
-      this.recorder.line(this.serverId, `Refused ${remote}: ${detail}`, 'error', connId)
+      this.recorder.line(this.serverId, `Refused ${formatEndpoint(remote)}: ${detail}`, 'error', connId)
       const msg = Buffer.from(`error: ${detail}`)
       counters.bytesOut += msg.length
       counters.messagesOut++
@@ -144,9 +145,9 @@ export class ExerciseServer {
     }
     if (this.config.oneAtATime && this.active) {
       socket.pause()
-      this.waiting.push({ socket, connId })
+      this.waiting.push({ socket, connId, counters })
       this.recorder.update(connId, { state: 'waiting' })
-      this.recorder.line(this.serverId, `${remote} is waiting: one client at a time`, 'info', connId)
+      this.recorder.line(this.serverId, `${formatEndpoint(remote)} is waiting: one client at a time`, 'info', connId)
       socket.on('close', () => {
         const i = this.waiting.findIndex((w) => w.socket === socket)
         if (i >= 0) {
@@ -159,7 +160,7 @@ export class ExerciseServer {
     this.serve(socket, connId, counters)
   }
 
-  private serve(socket: net.Socket, connId: string, counters = this.recorder.connection(connId)!.counters): void {
+  private serve(socket: net.Socket, connId: string, counters: Counters): void {
     const { wire, limits, exercise, rng, setSize } = this.config
     const peerLabel = pythonAddress(socket.remoteAddress ?? '?', socket.remotePort ?? 0)
     const machine = createServerMachine(exercise, { wire, rng, peerLabel }, { setSize })
@@ -191,7 +192,7 @@ export class ExerciseServer {
       if (next.socket.destroyed) continue
       this.recorder.update(next.connId, { state: 'open' })
       next.socket.resume()
-      this.serve(next.socket, next.connId)
+      this.serve(next.socket, next.connId, next.counters)
       return
     }
   }

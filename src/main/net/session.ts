@@ -6,8 +6,8 @@ import type { Socket } from 'node:net'
 import type { Counters, ExerciseResult } from '@shared/contract'
 import type { ServerLimits, WireSettings } from '@shared/settings'
 import type { Action, PeerMachine } from '../exercises/machine'
-import type { Recorder } from '../host/recorder'
-import { nextFrame, type Expect } from './framer'
+import type { ConnectionSink } from '../sink'
+import { nextFrame, type Expect } from '../wire/framer'
 
 export interface SessionOptions {
   connId: string
@@ -16,7 +16,7 @@ export interface SessionOptions {
   /** Server side: size and handshake limits. Client side: only the size limit applies. */
   maxMessageBytes: number
   handshakeTimeoutMs?: number
-  recorder: Recorder
+  recorder: ConnectionSink
   counters: Counters
   onResult?(result: ExerciseResult): void
   /** The exercise finished: ok when it went as the handout says. */

@@ -6,11 +6,11 @@ import { CapturePage } from './pages/CapturePage'
 import { ConnectionsPage } from './pages/ConnectionsPage'
 import { ExercisePage } from './pages/ExercisePage'
 import { MachinePage } from './pages/MachinePage'
-import { SwarmPage } from './pages/SwarmPage'
+import { ManyClientsPage } from './pages/ManyClientsPage'
 import { TrafficPage } from './pages/TrafficPage'
 import { useApp } from './store'
 
-export type PageId = 'machine' | Exercise | 'swarm' | 'connections' | 'traffic' | 'capture'
+export type PageId = 'machine' | Exercise | 'many-clients' | 'connections' | 'traffic' | 'capture'
 
 interface NavItem {
   id: PageId
@@ -31,7 +31,7 @@ const NAV: { group: string; items: NavItem[] }[] = [
     group: 'Lab 2',
     items: [
       { id: 'adder', label: 'Adder' },
-      { id: 'swarm', label: 'Many clients' },
+      { id: 'many-clients', label: 'Many clients' },
     ],
   },
   {
@@ -89,8 +89,8 @@ function NavBadge({ id }: { id: PageId }): ReactNode {
       const n = s.traffic.length
       return n ? `|${n > 999 ? `${Math.floor(n / 1000)}k` : n}` : ''
     }
-    if (id === 'swarm') {
-      const st = s.swarmId ? s.swarms[s.swarmId] : undefined
+    if (id === 'many-clients') {
+      const st = s.manyClientsId ? s.manyClients[s.manyClientsId] : undefined
       return st?.running ? `ok|${st.connected}` : ''
     }
     if (id === 'capture') {
@@ -171,8 +171,8 @@ function Page({ page }: { page: PageId }): ReactNode {
   switch (page) {
     case 'machine':
       return <MachinePage />
-    case 'swarm':
-      return <SwarmPage />
+    case 'many-clients':
+      return <ManyClientsPage />
     case 'connections':
       return <ConnectionsPage />
     case 'traffic':

@@ -5,6 +5,7 @@ import { memo, useCallback, useEffect, useRef, type ReactNode } from 'react'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { nextIndex, onListKey } from './listKeys'
 import type { TrafficMessage } from '@shared/contract'
+import { endpointText } from '@shared/endpoint'
 import { formatBytes, formatTime, oneLine } from '../format'
 import { useApp } from '../store'
 
@@ -14,8 +15,8 @@ const ConnLabel = memo(function ConnLabel({ connId }: { connId: string }) {
   const conn = useApp((s) => s.connections[connId])
   if (!conn) return <span className="mono">{connId}</span>
   return (
-    <span className="mono" title={`${conn.local} ⇄ ${conn.remote}`}>
-      {connId} <span className="muted">{conn.remote}</span>
+    <span className="mono" title={`${endpointText(conn.local)} ⇄ ${endpointText(conn.remote)}`}>
+      {connId} <span className="muted">{endpointText(conn.remote)}</span>
     </span>
   )
 })
@@ -181,7 +182,7 @@ export function MessageDetail({ m }: { m: TrafficMessage }): ReactNode {
         {conn && (
           <span className="mono muted">
             {' '}
-            {conn.local} {m.dir === 'in' ? '←' : '→'} {conn.remote}
+            {endpointText(conn.local)} {m.dir === 'in' ? '←' : '→'} {endpointText(conn.remote)}
           </span>
         )}
         {truncated && <span className="muted"> · first 2048 bytes shown</span>}

@@ -8,11 +8,11 @@ import {
   connectionDisplayFilter,
   displayFilter,
   howTo,
-  isLoopbackAddress,
   loopbackHint,
   neighbourDisplayFilter,
   type Platform,
 } from '@shared/filters'
+import { isLoopbackAddress } from '@shared/endpoint'
 import { CopyButton } from './CopyButton'
 
 /**

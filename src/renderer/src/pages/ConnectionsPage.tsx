@@ -4,7 +4,8 @@
 import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import type { ConnectionInfo, TrafficMessage } from '@shared/contract'
-import { isCapturePort, splitEndpoint } from '@shared/filters'
+import { endpointText } from '@shared/endpoint'
+import { isCapturePort } from '@shared/filters'
 import { FormError } from '../components/fields'
 import { MessageDetail, TrafficList } from '../components/TrafficList'
 import { WiresharkFilters } from '../components/WiresharkFilters'
@@ -63,11 +64,11 @@ const ConnRow = memo(function ConnRow({ c, selected, now, top, onSelect, onClose
     >
       <span className={`c-role role-${c.role}`}>{c.role}</span>
       <span className="c-ex">{EXERCISE_SHORT[c.exercise] ?? c.exercise}</span>
-      <span className="c-addr mono" title={c.local}>
-        {c.local || '—'}
+      <span className="c-addr mono" title={endpointText(c.local)}>
+        {endpointText(c.local)}
       </span>
-      <span className="c-addr mono" title={c.remote}>
-        {c.remote}
+      <span className="c-addr mono" title={endpointText(c.remote)}>
+        {endpointText(c.remote)}
       </span>
       <span className="c-name" title={c.peerName}>
         {c.peerName ?? ''}
@@ -124,8 +125,8 @@ export function ConnectionsPage(): ReactNode {
         terms.every(
           (t) =>
             c.connId.includes(t) ||
-            c.local.includes(t) ||
-            c.remote.includes(t) ||
+            endpointText(c.local).includes(t) ||
+            endpointText(c.remote).includes(t) ||
             c.exercise.includes(t) ||
             c.role.includes(t) ||
             c.ownerId.includes(t) ||
@@ -276,9 +277,8 @@ export function ConnectionsPage(): ReactNode {
 
 /** The exercise (server's) port of a connection, the other end's port, and the remote address. */
 function filterPorts(c: ConnectionInfo): { port: number; peerPort: number; remote: string } | undefined {
-  const local = splitEndpoint(c.local)
-  const remote = splitEndpoint(c.remote)
-  if (!local || !remote) return undefined
+  const { local, remote } = c
+  if (!local) return undefined
   const [port, peerPort] = c.role === 'server' ? [local.port, remote.port] : [remote.port, local.port]
   return isCapturePort(port) && isCapturePort(peerPort) ? { port, peerPort, remote: remote.address } : undefined
 }
@@ -352,10 +352,10 @@ function ConnectionDetail({ c, now }: { c: ConnectionInfo; now: number }): React
       </header>
       <div className="conn-facts small">
         <span>
-          <span className="muted">local</span> <span className="mono">{c.local || '—'}</span>
+          <span className="muted">local</span> <span className="mono">{endpointText(c.local)}</span>
         </span>
         <span>
-          <span className="muted">remote</span> <span className="mono">{c.remote}</span>
+          <span className="muted">remote</span> <span className="mono">{endpointText(c.remote)}</span>
         </span>
         <span>
           <span className="muted">state</span> <span className={`state-${c.state}`}>{c.state}</span>

@@ -2,7 +2,6 @@
 // limits hit, and its console.
 
 import type { ReactNode } from 'react'
-import { splitEndpoint } from '@shared/filters'
 import type { Exercise } from '@shared/settings'
 import { Console } from '../components/Console'
 import { bindFields, FieldRow, FormError, SelectField, TextField } from '../components/fields'
@@ -45,7 +44,7 @@ function useNeighbour(ownerId: string | undefined): string | undefined {
     for (const id in s.connections) {
       const c = s.connections[id]
       if (c.ownerId !== ownerId || (best && c.openedAt < best.at)) continue
-      const address = neighbourOf(splitEndpoint(c.remote)?.address)
+      const address = neighbourOf(c.remote.address)
       if (address) best = { address, at: c.openedAt }
     }
     return best?.address

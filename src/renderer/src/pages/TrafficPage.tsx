@@ -1,6 +1,7 @@
 // Traffic: every message the app's sockets sent or received, filtered by connection, direction and
 // text; exported as JSON or text from the host's full log.
 
+import { endpointText } from '@shared/endpoint'
 import { useCallback, useDeferredValue, useEffect, useMemo, useState, type ReactNode } from 'react'
 import type { TrafficFormat, TrafficMessage } from '@shared/contract'
 import { FormError } from '../components/fields'
@@ -30,7 +31,10 @@ export function filterTraffic(
           const x = s.connections[id]
           ok =
             id.toLowerCase().includes(needle) ||
-            (!!x && (x.local.includes(needle) || x.remote.includes(needle) || (x.peerName ?? '').toLowerCase().includes(needle)))
+            (!!x &&
+              (endpointText(x.local).includes(needle) ||
+                endpointText(x.remote).includes(needle) ||
+                (x.peerName ?? '').toLowerCase().includes(needle)))
           cache.set(id, ok)
         }
         return ok

@@ -2,9 +2,9 @@
 // a list parses); ranges and everything else are the host's job, and its errors come back with the
 // field they belong to.
 
-import type { ClientStartArgs, ServerStartArgs, SwarmStartArgs } from '@shared/contract'
+import type { ClientStartArgs, ServerStartArgs, ManyClientsStartArgs } from '@shared/contract'
 import type { Exercise, ServerLimits, WireSettings } from '@shared/settings'
-import type { ClientForm, ExerciseSettings, LimitsForm, ServerForm, SwarmForm, WireForm } from './settings'
+import type { ClientForm, ExerciseSettings, LimitsForm, ServerForm, ManyClientsForm, WireForm } from './settings'
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: string; field: string }
 
@@ -138,7 +138,7 @@ export function clientArgs(exercise: Exercise, host: string, s: ExerciseSettings
   })
 }
 
-export function swarmArgs(host: string, form: SwarmForm, wire?: WireForm): Checked<SwarmStartArgs> {
+export function manyClientsArgs(host: string, form: ManyClientsForm, wire?: WireForm): Checked<ManyClientsStartArgs> {
   return check(() => ({
     host: host.trim(),
     port: wholeNumber(form.port, 'port'),

@@ -50,7 +50,7 @@ export interface ExerciseSettings {
   limits: LimitsForm
 }
 
-export interface SwarmForm {
+export interface ManyClientsForm {
   port: string
   count: string
   thinkMs: string
@@ -61,7 +61,7 @@ export interface Settings {
   /** The last host typed in any client form (shared: a neighbour's IP is typed once). */
   host: string
   exercises: Record<Exercise, ExerciseSettings>
-  swarm: SwarmForm
+  manyClients: ManyClientsForm
 }
 
 function formOf<T extends object>(values: T): FormOf<T> {
@@ -113,7 +113,7 @@ export function defaultSettings(): Settings {
   return {
     host: '127.0.0.1',
     exercises: Object.fromEntries(EXERCISES.map((e) => [e, defaultExerciseSettings(e)])) as Record<Exercise, ExerciseSettings>,
-    swarm: { port: String(HANDOUT_PORT), count: '50', thinkMs: '0', baseName: 'student' },
+    manyClients: { port: String(HANDOUT_PORT), count: '50', thinkMs: '0', baseName: 'student' },
   }
 }
 
@@ -137,7 +137,7 @@ export function mergeSettings(saved: unknown): Settings {
   const exercises = (s.exercises ?? {}) as Record<string, Partial<Record<keyof ExerciseSettings, unknown>> | undefined>
   return {
     host: typeof s.host === 'string' ? s.host : d.host,
-    swarm: pick(d.swarm, s.swarm),
+    manyClients: pick(d.manyClients, s.manyClients),
     exercises: Object.fromEntries(
       EXERCISES.map((e) => {
         const def = d.exercises[e]

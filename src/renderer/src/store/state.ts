@@ -14,7 +14,7 @@ import type {
   NetworkInterfaceInfo,
   ServerInfo,
   Snapshot,
-  SwarmStats,
+  ManyClientsStats,
   TrafficMessage,
 } from '@shared/contract'
 import { EXERCISES, type Exercise } from '@shared/settings'
@@ -107,7 +107,7 @@ export interface AppState {
   connections: Record<string, ConnectionInfo>
   /** Closed connections, oldest first (to drop the oldest beyond the bound). */
   closedOrder: string[]
-  swarms: Record<string, SwarmStats>
+  manyClients: Record<string, ManyClientsStats>
   lines: Record<string, ConsoleLine[]>
   results: Record<string, ResultEntry[]>
   limits: Record<string, LimitHit[]>
@@ -119,7 +119,7 @@ export interface AppState {
   /** Console lines the host left out of batches during a flood. */
   droppedLines: number
   panes: Record<Exercise, Pane>
-  swarmId?: string
+  manyClientsId?: string
   errors: Record<string, FormError | undefined>
   settings: Settings
   interfaces: NetworkInterfaceInfo[] | null
@@ -144,7 +144,7 @@ export function initialState(settings: Settings): AppState {
     clients: {},
     connections: {},
     closedOrder: [],
-    swarms: {},
+    manyClients: {},
     lines: {},
     results: {},
     limits: {},
@@ -219,7 +219,7 @@ export function reduceBatch(s: AppState, batch: EventBatch, now = Date.now()): P
   const servers = new Draft(s.servers)
   const clients = new Draft(s.clients)
   const connections = new Draft(s.connections)
-  const swarms = new Draft(s.swarms)
+  const manyClients = new Draft(s.manyClients)
   const results = new Draft(s.results)
   const limits = new Draft(s.limits)
   const lines = new Draft(s.lines)
@@ -262,6 +262,7 @@ export function reduceBatch(s: AppState, batch: EventBatch, now = Date.now()): P
         if (e.state !== undefined) next.state = e.state
         if (e.peerName !== undefined) next.peerName = e.peerName
         if (e.local !== undefined) next.local = e.local
+        if (e.remote !== undefined) next.remote = e.remote
         connections.set(e.connId, next)
         break
       }
@@ -285,8 +286,8 @@ export function reduceBatch(s: AppState, batch: EventBatch, now = Date.now()): P
         limits.set(e.ownerId, i >= 0 ? prev.map((h, j) => (j === i ? hit : h)) : [...prev, hit])
         break
       }
-      case 'swarm':
-        swarms.set(e.stats.swarmId, e.stats)
+      case 'many-clients':
+        manyClients.set(e.stats.manyClientsId, e.stats)
         break
       case 'capture':
         if (e.info && !sameCapture(capture, e.info)) {
@@ -336,7 +337,7 @@ export function reduceBatch(s: AppState, batch: EventBatch, now = Date.now()): P
   if (clients.changed) patch.clients = clients.value
   if (connections.changed) patch.connections = connections.value
   if (closedOrder !== s.closedOrder) patch.closedOrder = closedOrder
-  if (swarms.changed) patch.swarms = swarms.value
+  if (manyClients.changed) patch.manyClients = manyClients.value
   if (results.changed) patch.results = results.value
   if (limits.changed) patch.limits = limits.value
   if (lines.changed) patch.lines = lines.value
@@ -396,8 +397,8 @@ export function reduceSnapshot(s: AppState, snap: Snapshot): Partial<AppState> {
     if (c.state === 'closed') closedOrder.push(c.connId)
   }
 
-  const swarms: Record<string, SwarmStats> = { ...s.swarms }
-  for (const st of snap.swarms) swarms[st.swarmId] = st
+  const manyClients: Record<string, ManyClientsStats> = { ...s.manyClients }
+  for (const st of snap.manyClients) manyClients[st.manyClientsId] = st
 
   // Pages adopt what runs without them (a reload, or a server started from the CLI).
   const panes = { ...s.panes }
@@ -413,8 +414,9 @@ export function reduceSnapshot(s: AppState, snap: Snapshot): Partial<AppState> {
     }
     panes[ex] = pane
   }
-  let swarmId = s.swarmId
-  if (!swarmId || !swarms[swarmId]?.running) swarmId = snap.swarms.find((x) => x.running)?.swarmId ?? swarmId
+  let manyClientsId = s.manyClientsId
+  if (!manyClientsId || !manyClients[manyClientsId]?.running)
+    manyClientsId = snap.manyClients.find((x) => x.running)?.manyClientsId ?? manyClientsId
 
   // The capture as the host has it; packets a batch brought meanwhile are kept (none twice).
   const capture = snap.capture
@@ -425,5 +427,5 @@ export function reduceSnapshot(s: AppState, snap: Snapshot): Partial<AppState> {
     packets = appendPackets(snap.capturePackets.slice(-LIMITS.packets), same ? s.packets : [])
   } else if (!sameCapture(s.capture, capture)) packets = []
 
-  return { servers, clients, connections, closedOrder, swarms, panes, swarmId, capture, packets }
+  return { servers, clients, connections, closedOrder, manyClients, panes, manyClientsId, capture, packets }
 }

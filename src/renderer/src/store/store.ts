@@ -2,11 +2,24 @@
 // Batches are folded in with one `set` each; command results land here too, errors keyed by form.
 
 import { createStore, type StoreApi } from 'zustand/vanilla'
-import { newSwarmStats, type CommandResult, type EventBatch, type SocketLabBridge, type TrafficFormat } from '@shared/contract'
+import {
+  newManyClientsStats,
+  type CommandResult,
+  type EventBatch,
+  type SocketLabBridge,
+  type TrafficFormat,
+} from '@shared/contract'
 import type { Exercise } from '@shared/settings'
 import type { BridgeLink } from '../bridge'
-import { clientArgs, plainError, serverArgs, swarmArgs, wholeNumber, type Checked } from './forms'
-import { loadSettings, saveSettings, type ExerciseSettings, type ServerForm, type Settings, type SwarmForm } from './settings'
+import { clientArgs, plainError, serverArgs, manyClientsArgs, wholeNumber, type Checked } from './forms'
+import {
+  loadSettings,
+  saveSettings,
+  type ExerciseSettings,
+  type ServerForm,
+  type Settings,
+  type ManyClientsForm,
+} from './settings'
 import {
   initialState,
   reduceBatch,
@@ -27,7 +40,7 @@ export function createAppStore(settings: Settings = loadSettings()): AppStore {
 export const formKey = {
   server: (ex: Exercise) => `server:${ex}`,
   client: (ex: Exercise) => `client:${ex}`,
-  swarm: 'swarm',
+  manyClients: 'many-clients',
   traffic: 'traffic',
   connections: 'connections',
   machine: 'machine',
@@ -78,8 +91,8 @@ export function resetExercisePart(
   }))
 }
 
-export function setSwarmField<K extends keyof SwarmForm>(store: AppStore, key: K, value: SwarmForm[K]): void {
-  updateSettings(store, (s) => ({ ...s, swarm: { ...s.swarm, [key]: value } }))
+export function setManyClientsField<K extends keyof ManyClientsForm>(store: AppStore, key: K, value: ManyClientsForm[K]): void {
+  updateSettings(store, (s) => ({ ...s, manyClients: { ...s.manyClients, [key]: value } }))
 }
 
 /** Save settings whenever they change (debounced), for the next launch. */
@@ -136,10 +149,10 @@ export interface Actions {
   runClient(ex: Exercise): Promise<boolean>
   stopClient(ex: Exercise): Promise<void>
   sendCommand(ex: Exercise, command: string): Promise<boolean>
-  startSwarm(): Promise<boolean>
-  stopSwarm(): Promise<void>
+  startManyClients(): Promise<boolean>
+  stopManyClients(): Promise<void>
   /** Start (or reuse) the adder server on this machine and aim Many clients at it. */
-  adderServerForSwarm(): Promise<boolean>
+  adderServerForManyClients(): Promise<boolean>
   closeConnection(connId: string): Promise<void>
   exportTraffic(format: TrafficFormat, connId?: string): Promise<{ filename: string; content: string } | null>
   loadInterfaces(): Promise<void>
@@ -235,29 +248,29 @@ export function createActions(store: AppStore, bridge: SocketLabBridge): Actions
       return (await run(formKey.client(ex), () => bridge.clientCommand({ clientId: id, command }))) !== null
     },
 
-    async startSwarm() {
+    async startManyClients() {
       const s = get().settings
-      const args = checked(formKey.swarm, swarmArgs(s.host, s.swarm, s.exercises.adder.wire))
+      const args = checked(formKey.manyClients, manyClientsArgs(s.host, s.manyClients, s.exercises.adder.wire))
       if (!args) return false
-      const info = await run(formKey.swarm, () => bridge.swarmStart(args))
+      const info = await run(formKey.manyClients, () => bridge.manyClientsStart(args))
       if (!info) return false
       store.setState((st) => ({
-        swarmId: info.swarmId,
-        swarms: {
-          ...st.swarms,
-          [info.swarmId]: st.swarms[info.swarmId] ?? newSwarmStats(info.swarmId, info.count),
+        manyClientsId: info.manyClientsId,
+        manyClients: {
+          ...st.manyClients,
+          [info.manyClientsId]: st.manyClients[info.manyClientsId] ?? newManyClientsStats(info.manyClientsId, info.count),
         },
       }))
       return true
     },
 
-    async stopSwarm() {
-      const id = get().swarmId
+    async stopManyClients() {
+      const id = get().manyClientsId
       if (!id) return
-      await run(formKey.swarm, () => bridge.swarmStop({ swarmId: id }))
+      await run(formKey.manyClients, () => bridge.manyClientsStop({ manyClientsId: id }))
     },
 
-    async adderServerForSwarm() {
+    async adderServerForManyClients() {
       const current = get().panes.adder.serverId
       let entry = current ? get().servers[current] : undefined
       if (!entry?.running) {
@@ -266,16 +279,16 @@ export function createActions(store: AppStore, bridge: SocketLabBridge): Actions
         if (!ok) ok = await startServer('adder', { oneAtATime: false, port: '0' })
         if (!ok) {
           const err = get().errors[formKey.server('adder')]
-          setError(store, formKey.swarm, { error: `Could not start the adder server: ${err?.error ?? 'unknown error'}` })
+          setError(store, formKey.manyClients, { error: `Could not start the adder server: ${err?.error ?? 'unknown error'}` })
           return false
         }
         setError(store, formKey.server('adder'), undefined)
         entry = get().servers[get().panes.adder.serverId!]
       }
       if (!entry) return false
-      setError(store, formKey.swarm, undefined)
+      setError(store, formKey.manyClients, undefined)
       store.setState((s) => ({
-        settings: { ...s.settings, host: '127.0.0.1', swarm: { ...s.settings.swarm, port: String(entry.info.port) } },
+        settings: { ...s.settings, host: '127.0.0.1', manyClients: { ...s.settings.manyClients, port: String(entry.info.port) } },
       }))
       return true
     },

@@ -5,18 +5,18 @@ import { Console } from '../components/Console'
 import { bindFields, FieldRow, FormError, TextField } from '../components/fields'
 import { HostPortFields, PaneForm, StartStopButton, useBusy } from '../components/paneForm'
 import { formatCount } from '../format'
-import { appStore, formKey, setSwarmField, useActions, useApp } from '../store'
+import { appStore, formKey, setManyClientsField, useActions, useApp } from '../store'
 import { useLiveCount } from './ServerPane'
 
-const SWARM_FIELDS = ['host', 'port', 'count', 'thinkMs', 'baseName']
+const MANY_CLIENTS_FIELDS = ['host', 'port', 'count', 'thinkMs', 'baseName']
 
 /** Answers per second over the last few seconds, sampled once a second from the store. */
-function useRate(swarmId: string | undefined): number {
+function useRate(manyClientsId: string | undefined): number {
   const [rate, setRate] = useState(0)
   useEffect(() => {
     const samples: { t: number; n: number }[] = []
     const sample = (): void => {
-      const st = swarmId ? appStore.getState().swarms[swarmId] : undefined
+      const st = manyClientsId ? appStore.getState().manyClients[manyClientsId] : undefined
       if (!st?.running) {
         samples.length = 0
         setRate(0)
@@ -32,7 +32,7 @@ function useRate(swarmId: string | undefined): number {
     sample()
     const timer = setInterval(sample, 1000)
     return () => clearInterval(timer)
-  }, [swarmId])
+  }, [manyClientsId])
   return rate
 }
 
@@ -57,27 +57,27 @@ function Stat({
   )
 }
 
-export function SwarmPage(): ReactNode {
+export function ManyClientsPage(): ReactNode {
   const actions = useActions()
   const host = useApp((s) => s.settings.host)
-  const form = useApp((s) => s.settings.swarm)
-  const swarmId = useApp((s) => s.swarmId)
-  const stats = useApp((s) => (s.swarmId ? s.swarms[s.swarmId] : undefined))
+  const form = useApp((s) => s.settings.manyClients)
+  const manyClientsId = useApp((s) => s.manyClientsId)
+  const stats = useApp((s) => (s.manyClientsId ? s.manyClients[s.manyClientsId] : undefined))
   const adderServerId = useApp((s) => s.panes.adder.serverId)
   const adderServer = useApp((s) => (adderServerId ? s.servers[adderServerId] : undefined))
   const serverLive = useLiveCount(adderServer?.running ? adderServerId : undefined)
   const [busy, withBusy] = useBusy()
   const running = !!stats?.running
-  const rate = useRate(swarmId)
-  const key = formKey.swarm
-  const bind = bindFields(form, (k, v) => setSwarmField(appStore, k, v), key, running)
+  const rate = useRate(manyClientsId)
+  const key = formKey.manyClients
+  const bind = bindFields(form, (k, v) => setManyClientsField(appStore, k, v), key, running)
 
   const count = stats?.count ?? 0
   const pct = count ? Math.min(100, Math.round(((stats?.connected ?? 0) / count) * 100)) : 0
   const aimed = adderServer?.running && host === '127.0.0.1' && form.port === String(adderServer.info.port)
 
   return (
-    <div className="page" data-testid="page-swarm">
+    <div className="page" data-testid="page-many-clients">
       <header className="page-head">
         <h2>Many clients</h2>
         <p className="muted">
@@ -90,7 +90,7 @@ export function SwarmPage(): ReactNode {
         <header className="pane-head">
           <h3>Target</h3>
           {adderServer?.running ? (
-            <span className="pill ok" data-testid="swarm-server-status">
+            <span className="pill ok" data-testid="many-server-status">
               Our adder server: port {adderServer.info.port}, {adderServer.info.oneAtATime ? 'one at a time' : 'many at a time'},{' '}
               {serverLive} connected
             </span>
@@ -98,12 +98,12 @@ export function SwarmPage(): ReactNode {
             <span className="pill">No adder server running here</span>
           )}
         </header>
-        <PaneForm onSubmit={() => void withBusy(() => (running ? actions.stopSwarm() : actions.startSwarm()))}>
+        <PaneForm onSubmit={() => void withBusy(() => (running ? actions.stopManyClients() : actions.startManyClients()))}>
           <HostPortFields
             form={key}
             port={form.port}
-            onPortChange={(v) => setSwarmField(appStore, 'port', v)}
-            testids={{ host: 'swarm-host', port: 'swarm-port' }}
+            onPortChange={(v) => setManyClientsField(appStore, 'port', v)}
+            testids={{ host: 'many-host', port: 'many-port' }}
             disabled={running}
           >
             <div className="field">
@@ -114,8 +114,8 @@ export function SwarmPage(): ReactNode {
                 type="button"
                 className="btn"
                 disabled={running || busy || !!aimed}
-                data-testid="swarm-local-server"
-                onClick={() => void withBusy(() => actions.adderServerForSwarm())}
+                data-testid="many-local-server"
+                onClick={() => void withBusy(() => actions.adderServerForManyClients())}
               >
                 {adderServer?.running
                   ? aimed
@@ -126,15 +126,15 @@ export function SwarmPage(): ReactNode {
             </div>
           </HostPortFields>
           <FieldRow form={key} fields={['count', 'thinkMs', 'baseName']}>
-            <TextField label="Clients (1 to 1000)" testid="swarm-count" numeric width="s" {...bind('count')} />
+            <TextField label="Clients (1 to 1000)" testid="many-count" numeric width="s" {...bind('count')} />
             <TextField
               label="Pause between requests (ms, 0 = flat out)"
-              testid="swarm-think"
+              testid="many-think"
               numeric
               width="l"
               {...bind('thinkMs')}
             />
-            <TextField label="Base name" testid="swarm-base-name" width="s" {...bind('baseName')} />
+            <TextField label="Base name" testid="many-base-name" width="s" {...bind('baseName')} />
           </FieldRow>
           <div className="actions">
             <StartStopButton
@@ -142,19 +142,19 @@ export function SwarmPage(): ReactNode {
               busy={busy}
               start={<>Start {form.count.trim() || 'N'} clients</>}
               stop="Stop all clients"
-              testids={{ start: 'swarm-start', stop: 'swarm-stop' }}
+              testids={{ start: 'many-start', stop: 'many-stop' }}
             />
             <span className="muted small">The adder page&rsquo;s wire settings apply (pair separator, pacing, timeouts).</span>
           </div>
-          <FormError form={key} fields={SWARM_FIELDS} />
+          <FormError form={key} fields={MANY_CLIENTS_FIELDS} />
         </PaneForm>
       </section>
 
-      <section className="panel" aria-labelledby="swarm-stats-h">
+      <section className="panel" aria-labelledby="many-stats-h">
         <header className="pane-head">
-          <h3 id="swarm-stats-h">Live counts</h3>
+          <h3 id="many-stats-h">Live counts</h3>
           {stats && (
-            <span className={`pill ${running ? 'ok' : ''}`} data-testid="swarm-state">
+            <span className={`pill ${running ? 'ok' : ''}`} data-testid="many-state">
               {running ? 'Running' : 'Stopped'}
             </span>
           )}
@@ -165,24 +165,24 @@ export function SwarmPage(): ReactNode {
               <Stat
                 label={`connected of ${formatCount(count)}`}
                 value={formatCount(stats.connected)}
-                testid="swarm-connected"
+                testid="many-connected"
                 tone="ok"
               />
-              <Stat label="requests answered" value={formatCount(stats.answered)} testid="swarm-answered" />
-              <Stat label="answers per second" value={formatCount(Math.round(rate))} testid="swarm-rate" />
+              <Stat label="requests answered" value={formatCount(stats.answered)} testid="many-answered" />
+              <Stat label="answers per second" value={formatCount(Math.round(rate))} testid="many-rate" />
               <Stat
                 label="wrong answers"
                 value={formatCount(stats.wrong)}
-                testid="swarm-wrong"
+                testid="many-wrong"
                 tone={stats.wrong ? 'err' : undefined}
               />
               <Stat
                 label="errors"
                 value={formatCount(stats.errors)}
-                testid="swarm-errors"
+                testid="many-errors"
                 tone={stats.errors ? 'err' : undefined}
               />
-              <Stat label="closed" value={formatCount(stats.closed)} testid="swarm-closed" />
+              <Stat label="closed" value={formatCount(stats.closed)} testid="many-closed" />
             </div>
             <div
               className="progress"
@@ -198,7 +198,7 @@ export function SwarmPage(): ReactNode {
               Each client is a connection of its own: <a href="#/connections">see them in Connections</a>.
             </p>
             {stats.lastError && (
-              <div className="field-error" data-testid="swarm-last-error">
+              <div className="field-error" data-testid="many-last-error">
                 Last error: {stats.lastError}
               </div>
             )}
@@ -209,8 +209,8 @@ export function SwarmPage(): ReactNode {
       </section>
       <section className="panel">
         <Console
-          ownerId={swarmId}
-          testid="swarm-console"
+          ownerId={manyClientsId}
+          testid="many-console"
           label="Many clients log"
           empty="Start the clients: what happens to the crowd shows here."
           height={140}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { bindFields } from '../../src/renderer/src/components/fields'
+import { bindFields } from '../../../src/renderer/src/components/fields'
 
 describe('a TextField bound to one key of a form', () => {
   it('takes its value, error field, form and disabled state from the key', () => {
@@ -10,7 +10,7 @@ describe('a TextField bound to one key of a form', () => {
   })
   it('sets that key and no other', () => {
     const calls: [string, string][] = []
-    const bind = bindFields({ port: '', count: '' }, (key, value) => calls.push([key, value]), 'swarm')
+    const bind = bindFields({ port: '', count: '' }, (key, value) => calls.push([key, value]), 'many')
     bind('count').onChange('25')
     expect(calls).toEqual([['count', '25']])
     expect(bind('count').disabled).toBeUndefined()

@@ -1,5 +1,5 @@
 // The renderer's store without a DOM: batches folded in, counters exact, consoles per owner, traffic
-// bounded, swarm stats, snapshots, and command errors put next to the field they name.
+// bounded, many stats, snapshots, and command errors put next to the field they name.
 
 import { describe, expect, it } from 'vitest'
 import type {
@@ -48,8 +48,8 @@ function conn(id: string, patch: Partial<ConnectionInfo> = {}): ConnectionInfo {
     role: 'server',
     exercise: 'adder',
     ownerId: 'srv-1',
-    local: '127.0.0.1:12345',
-    remote: `127.0.0.1:${40000 + Number(id.replace(/\D/g, '') || 0)}`,
+    local: { address: '127.0.0.1', port: 12345 },
+    remote: { address: '127.0.0.1', port: 40000 + Number(id.replace(/\D/g, '') || 0) },
     state: 'open',
     openedAt: 1000,
     counters: { ...zero },
@@ -92,8 +92,8 @@ describe('batches', () => {
           { type: 'server-started', server: server() },
           { type: 'client-started', client: { clientId: 'cli-1', exercise: 'greeting', host: '127.0.0.1', port: 12345 } },
           { type: 'conn-opened', conn: conn('conn-1') },
-          { type: 'conn-opened', conn: conn('conn-2', { role: 'client', ownerId: 'cli-1', state: 'connecting', local: '' }) },
-          { type: 'conn-updated', connId: 'conn-2', state: 'open', local: '127.0.0.1:40002' },
+          { type: 'conn-opened', conn: conn('conn-2', { role: 'client', ownerId: 'cli-1', state: 'connecting', local: null }) },
+          { type: 'conn-updated', connId: 'conn-2', state: 'open', local: { address: '127.0.0.1', port: 40002 } },
           { type: 'conn-updated', connId: 'conn-1', peerName: 'alice-1234' },
         ],
       }),
@@ -101,7 +101,7 @@ describe('batches', () => {
     let s = store.getState()
     expect(s.servers['srv-1'].running).toBe(true)
     expect(s.clients['cli-1'].running).toBe(true)
-    expect(s.connections['conn-2']).toMatchObject({ state: 'open', local: '127.0.0.1:40002' })
+    expect(s.connections['conn-2']).toMatchObject({ state: 'open', local: { address: '127.0.0.1', port: 40002 } })
     expect(s.connections['conn-1'].peerName).toBe('alice-1234')
 
     applyBatch(
@@ -263,10 +263,10 @@ describe('batches', () => {
     ])
   })
 
-  it('takes swarm stats as they come', () => {
+  it('takes many stats as they come', () => {
     const store = fresh()
     const stats = {
-      swarmId: 'swarm-1',
+      manyClientsId: 'many-1',
       count: 50,
       connected: 12,
       answered: 340,
@@ -276,9 +276,9 @@ describe('batches', () => {
       running: true,
       lastError: 'reset',
     }
-    applyBatch(store, batch({ events: [{ type: 'swarm', stats }] }))
-    applyBatch(store, batch({ events: [{ type: 'swarm', stats: { ...stats, connected: 50, answered: 900 } }] }))
-    expect(store.getState().swarms['swarm-1']).toMatchObject({ connected: 50, answered: 900, errors: 1 })
+    applyBatch(store, batch({ events: [{ type: 'many-clients', stats }] }))
+    applyBatch(store, batch({ events: [{ type: 'many-clients', stats: { ...stats, connected: 50, answered: 900 } }] }))
+    expect(store.getState().manyClients['many-1']).toMatchObject({ connected: 50, answered: 900, errors: 1 })
   })
 
   it('changes nothing for an empty batch', () => {
@@ -362,19 +362,19 @@ describe('commands and errors by field', () => {
     })
   })
 
-  it('records the server it started for its page, and the swarm', async () => {
+  it('records the server it started for its page, and the many', async () => {
     const store = fresh()
     const { bridge } = fakeBridge({
       serverStart: () => ({ ok: true, value: server('srv-4', 43210) }),
-      swarmStart: () => ({ ok: true, value: { swarmId: 'swarm-2', host: '127.0.0.1', port: 43210, count: 50 } }),
+      manyClientsStart: () => ({ ok: true, value: { manyClientsId: 'many-2', host: '127.0.0.1', port: 43210, count: 50 } }),
     })
     const actions = createActions(store, bridge)
-    expect(await actions.adderServerForSwarm()).toBe(true)
+    expect(await actions.adderServerForManyClients()).toBe(true)
     expect(store.getState().panes.adder.serverId).toBe('srv-4')
-    expect(store.getState().settings.swarm.port).toBe('43210')
-    expect(await actions.startSwarm()).toBe(true)
-    expect(store.getState().swarmId).toBe('swarm-2')
-    expect(store.getState().swarms['swarm-2']).toMatchObject({ count: 50, running: true })
+    expect(store.getState().settings.manyClients.port).toBe('43210')
+    expect(await actions.startManyClients()).toBe(true)
+    expect(store.getState().manyClientsId).toBe('many-2')
+    expect(store.getState().manyClients['many-2']).toMatchObject({ count: 50, running: true })
   })
 })
 
@@ -548,7 +548,7 @@ describe('capture', () => {
 
   it('a late subscriber gets the packets from the snapshot, merged with what batches brought', () => {
     const store = fresh()
-    const snap = { servers: [], clients: [], connections: [], swarms: [] }
+    const snap = { servers: [], clients: [], connections: [], manyClients: [] }
     // A reload during a capture: the snapshot has packets 1..8, a batch already brought 7..9.
     applyBatch(
       store,

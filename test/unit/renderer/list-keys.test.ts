@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { nextIndex } from '../../src/renderer/src/components/listKeys'
+import { nextIndex } from '../../../src/renderer/src/components/listKeys'
 
 describe('keyboard selection in long lists', () => {
   it('starts at the top going down and at the bottom going up', () => {

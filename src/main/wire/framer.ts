@@ -2,8 +2,8 @@
 // message is complete when it parses (a whole pair, number or bracketed list, a pickle up to STOP),
 // when a line ends (`\n` or `\0`), or when the peer has been quiet for a moment (`quiet`).
 
-import { NUMBER_PATTERN, PAIR_PATTERN } from '../exercises/parse'
-import { looksLikePickle, readPickle } from '../exercises/pickle'
+import { NUMBER_PATTERN, PAIR_PATTERN } from './parse'
+import { looksLikePickle, readPickle } from './pickle'
 
 export type Expect =
   /** Names, greetings, acknowledgements, commands. `known` texts are complete at once. */

@@ -1,16 +1,16 @@
 // Many clients: N adder clients against one server, each with its unique name, requesting flat out
 // (or with a pause) and checking every sum. The Lab 2 question 2 demo.
 
-import { newSwarmStats, type SwarmStats } from '@shared/contract'
+import { newManyClientsStats, type ManyClientsStats } from '@shared/contract'
 import type { WireSettings } from '@shared/settings'
 import { AdderClient, adderName } from '../exercises/adder'
 import type { Rng } from '../exercises/sets'
-import type { Recorder } from '../host/recorder'
+import type { ConnectionSink } from '../sink'
 import { ExerciseClient } from './client'
 import { nextId } from './ids'
 
-export interface SwarmConfig {
-  swarmId?: string
+export interface ManyClientsConfig {
+  manyClientsId?: string
   host: string
   port: number
   count: number
@@ -23,8 +23,8 @@ export interface SwarmConfig {
 /** How many clients may be connecting at once, so a crowd does not overflow the server's backlog. */
 const CONNECTING_AT_ONCE = 64
 
-export class Swarm {
-  readonly swarmId: string
+export class ManyClients {
+  readonly manyClientsId: string
   private readonly clients: ExerciseClient[] = []
   private launched = 0
   private connecting = 0
@@ -33,20 +33,20 @@ export class Swarm {
   private ready: ExerciseClient[] = []
   private settledCount = 0
   private requesting = false
-  readonly stats: SwarmStats
+  readonly stats: ManyClientsStats
 
   constructor(
-    private readonly config: SwarmConfig,
-    private readonly recorder: Recorder,
-    private readonly onChange: (stats: SwarmStats) => void = () => undefined,
+    private readonly config: ManyClientsConfig,
+    private readonly recorder: ConnectionSink,
+    private readonly onChange: (stats: ManyClientsStats) => void = () => undefined,
   ) {
-    this.swarmId = config.swarmId ?? nextId('swarm')
-    this.stats = newSwarmStats(this.swarmId, config.count)
+    this.manyClientsId = config.manyClientsId ?? nextId('many')
+    this.stats = newManyClientsStats(this.manyClientsId, config.count)
   }
 
   start(): void {
     this.recorder.line(
-      this.swarmId,
+      this.manyClientsId,
       `Starting ${this.config.count} adder clients against ${this.config.host}:${this.config.port}`,
     )
     this.launchMore()
@@ -80,7 +80,7 @@ export class Swarm {
       this.launchMore()
     }
     const client = new ExerciseClient(
-      { exercise: 'adder', host, port, wire, params: {}, rng, machine, ownerId: this.swarmId },
+      { exercise: 'adder', host, port, wire, params: {}, rng, machine, ownerId: this.manyClientsId },
       this.recorder,
       {
         onOpen: () => {
@@ -143,7 +143,7 @@ export class Swarm {
     this.clients.length = 0
     this.ready = []
     this.recorder.line(
-      this.swarmId,
+      this.manyClientsId,
       `Stopped: ${this.stats.answered} answers, ${this.stats.wrong} wrong, ${this.stats.errors} errors`,
     )
     this.onChange(this.stats)
