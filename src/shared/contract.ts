@@ -110,8 +110,18 @@ const COMMAND_SET: Record<CommandName, true> = {
 
 export const COMMAND_NAMES = Object.keys(COMMAND_SET) as readonly CommandName[]
 
+/** Facts about a failed command beyond its message, for the buttons next to the error ("Stop it", "Use 12346"). */
+export type ErrorDetail = {
+  kind: 'port-in-use'
+  port: number
+  /** The server of this app that holds the port, when it is one of ours. */
+  holder?: { serverId: string; exercise: Exercise }
+  /** A nearby port that was free a moment ago. */
+  free?: number
+}
+
 /** Every command answers with this; `field` names the form control the error belongs next to. */
-export type CommandResult<T> = { ok: true; value: T } | { ok: false; error: string; field?: string }
+export type CommandResult<T> = { ok: true; value: T } | { ok: false; error: string; field?: string; detail?: ErrorDetail }
 
 // ---------- State shapes ----------
 
@@ -126,12 +136,34 @@ export interface ServerInfo {
   startedAt: number
 }
 
+/**
+ * Where a client is in its exchange, so a pane can enable exactly what works now:
+ * - `connecting`: the TCP connection is being made;
+ * - `waiting`: connected, but the server has not answered yet (a one-at-a-time server serving another
+ *   client keeps a new client here, as the handout's client would wait in `recv()`): no timeout applies;
+ * - `ready`: the adder's command box is usable;
+ * - `busy`: a request is out, its answer awaited (the reply timeout applies);
+ * - `ended`: over (see `client-ended` for how).
+ */
+export type ClientPhase = 'connecting' | 'waiting' | 'ready' | 'busy' | 'ended'
+
+/** Why a client is `waiting`, when it is known. */
+export type WaitingReason =
+  /** The server is one of ours, one at a time, and serving another client. */
+  | 'one-at-a-time'
+  /** The server has not answered yet; it may be serving another client one at a time. */
+  | 'no-reply-yet'
+
 export interface ClientInfo {
   clientId: string
   exercise: Exercise
   host: string
   port: number
   name?: string
+  phase: ClientPhase
+  waitingReason?: WaitingReason
+  /** The client reached one of this app's own servers: which one (a wrong exercise is worth saying). */
+  ownServer?: { serverId: string; exercise: Exercise }
 }
 
 export interface ManyClientsInfo {
@@ -141,21 +173,43 @@ export interface ManyClientsInfo {
   count: number
 }
 
+/** Failures of a Many-clients run grouped by what went wrong, with how many clients each hit. */
+export interface FailureGroup {
+  error: string
+  count: number
+}
+
 export interface ManyClientsStats {
   manyClientsId: string
   count: number
   connected: number
+  /** Connected but not served yet (a one-at-a-time server serving one of the others). */
+  waiting: number
   answered: number
   wrong: number
   errors: number
   closed: number
-  lastError?: string
+  /** Distinct failures, most frequent first (a bounded list). */
+  failures: FailureGroup[]
   running: boolean
+  /** How the run ended: stopped by the student, or every client failed or finished. */
+  ended?: 'stopped' | 'failed' | 'finished'
 }
 
 /** The counts of a Many-clients run that has just started. */
 export function newManyClientsStats(manyClientsId: string, count: number): ManyClientsStats {
-  return { manyClientsId, count, connected: 0, answered: 0, wrong: 0, errors: 0, closed: 0, running: true }
+  return {
+    manyClientsId,
+    count,
+    connected: 0,
+    waiting: 0,
+    answered: 0,
+    wrong: 0,
+    errors: 0,
+    closed: 0,
+    failures: [],
+    running: true,
+  }
 }
 
 export type Role = 'server' | 'client'
@@ -178,12 +232,39 @@ export interface ConnectionInfo {
   local: Endpoint | null
   /** The other side: for a client, the host as typed until connected, then the address it reached. */
   remote: Endpoint
-  peerName?: string
+  /** The adder client's name, on both ends of its connection (the server learns it, the client knows it). */
+  clientName?: string
+  /** How the peer speaks, detected from what it sent (and mirrored in what we send back). */
+  convention?: Convention
   state: ConnState
   openedAt: number
   closedAt?: number
   closeReason?: string
   counters: Counters
+}
+
+/**
+ * A peer's habits on the wire, as detected from its messages: how its lists are encoded and how its
+ * messages end. SocketLab answers in kind unless a wire setting overrides it.
+ */
+export interface Convention {
+  /** Lists: `[3, 14]` text (str/ast), JSON, a pickle, raw bytes (`bytes([3, 14])`); absent until a list came. */
+  encoding?: 'text' | 'json' | 'pickle' | 'raw'
+  /** The pickle protocol the peer used (we answer at the same one). */
+  pickleProtocol?: number
+  /** What ends each of its messages. */
+  terminator: 'none' | 'lf' | 'crlf' | 'nul'
+}
+
+/** A peer's message exactly as it arrived: bounded text and hex for display, the real size. */
+export interface Received {
+  /** The bytes as UTF-8 text (invalid sequences replaced), at most TEXT_PREVIEW characters. */
+  text: string
+  /** Hex of the first HEX_PREVIEW bytes. */
+  hex: string
+  size: number
+  /** The Traffic message it is, while it is still in the log. */
+  seq?: number
 }
 
 export interface NetworkInterfaceInfo {
@@ -197,6 +278,8 @@ export interface TrafficMessage {
   seq: number
   t: number
   connId: string
+  /** Of a Many-clients connection: kept in its own log, so a crowd cannot push out the exercises' messages. */
+  many?: true
   dir: 'in' | 'out'
   size: number
   text: string
@@ -210,7 +293,8 @@ export interface ConsoleLine {
   ownerId: string
   connId?: string
   text: string
-  level: 'info' | 'error'
+  /** `input`: a command the student typed, echoed as a terminal would (`> a`). */
+  level: 'info' | 'error' | 'input'
 }
 
 export interface Snapshot {
@@ -221,6 +305,21 @@ export interface Snapshot {
   capture: CaptureInfo | null
   /** The packets of the current (or last) capture, oldest first (the last few thousand), for a view opened late. */
   capturePackets?: CapturedPacket[]
+  /** What a reloaded page showed before: recent console lines of every owner, oldest first. */
+  lines: ConsoleLine[]
+  /** Recent exercise results, oldest first. */
+  results: ResultRecord[]
+  /** Recent traffic, oldest first (the exercises' log, then the Many-clients log). */
+  messages: TrafficMessage[]
+  /** Messages that have left the host's logs since it started. */
+  droppedMessages: number
+}
+
+export interface ResultRecord {
+  ownerId: string
+  connId: string
+  t: number
+  result: ExerciseResult
 }
 
 // ---------- Capture ----------
@@ -261,17 +360,42 @@ export interface CapturedPacket {
 
 // ---------- Events ----------
 
+/**
+ * What a client can say of a server's answer: right, wrong, or — when the facts to judge it are not on
+ * this side (an intersection without the server's set) — only that it looks valid, or nothing at all.
+ */
+export type Verdict = 'correct' | 'wrong' | 'looks-valid' | 'unknown'
+
+/** How a server sent the duplicates: each repeated value once, every extra occurrence, or a dict of counts. */
+export type DuplicatesStyle = 'each-once' | 'every-extra' | 'counts'
+
+interface ResultBase {
+  /** Client side: the verdict on the server's answer (absent on the server side, which computed it). */
+  verdict?: Verdict
+  /** Why the verdict is what it is, in plain words (shown beside it). */
+  why?: string
+  /** The peer's messages of this exchange exactly as they arrived, in order. */
+  received?: Received[]
+}
+
 export type ExerciseResult =
-  | { kind: 'greeting'; received: string; sent?: string }
-  | {
+  | (ResultBase & {
+      kind: 'greeting'
+      /** The greeting the server sent. */ greeting: string
+      /** The client's acknowledgement. */ ack?: string
+    })
+  | (ResultBase & {
       kind: 'dedup'
       sent: number[]
       final: number[]
+      /** Each value that appeared more than once in `sent`, with its count (computed on this side). */
       duplicates: { value: number; count: number }[]
       correct?: boolean
-    }
-  | { kind: 'intersection'; clientSet: number[]; serverSet?: number[]; common: number[]; correct?: boolean }
-  | { kind: 'adder'; a: number; b: number; answer: number; correct?: boolean }
+      /** The duplicates the server sent, when it sent them, and in which style. */
+      serverDuplicates?: { values: number[]; style: DuplicatesStyle; correct: boolean }
+    })
+  | (ResultBase & { kind: 'intersection'; clientSet: number[]; serverSet?: number[]; common: number[]; correct?: boolean })
+  | (ResultBase & { kind: 'adder'; a: number; b: number; answer: number; correct?: boolean })
 
 export type EngineEvent =
   | { type: 'server-started'; server: ServerInfo }
@@ -279,11 +403,20 @@ export type EngineEvent =
   | { type: 'client-started'; client: ClientInfo }
   | { type: 'client-ended'; clientId: string; ok: boolean; error?: string }
   | { type: 'conn-opened'; conn: ConnectionInfo }
-  | { type: 'conn-updated'; connId: string; state?: ConnState; peerName?: string; local?: Endpoint; remote?: Endpoint }
+  | {
+      type: 'conn-updated'
+      connId: string
+      state?: ConnState
+      clientName?: string
+      convention?: Convention
+      local?: Endpoint
+      remote?: Endpoint
+    }
   | { type: 'conn-closed'; connId: string; reason: string; counters: Counters; at: number }
   | { type: 'message'; connId: string; dir: 'in' | 'out'; t: number; data: Uint8Array }
   | { type: 'line'; line: ConsoleLine }
-  | { type: 'result'; ownerId: string; connId: string; result: ExerciseResult }
+  | { type: 'result'; ownerId: string; connId: string; t: number; result: ExerciseResult }
+  | { type: 'client-updated'; clientId: string; phase: ClientPhase; waitingReason?: WaitingReason }
   | { type: 'limit'; ownerId: string; limit: keyof ServerLimits | 'ring'; detail: string }
   | { type: 'many-clients'; stats: ManyClientsStats }
   | { type: 'capture'; info: CaptureInfo | null; error?: string }

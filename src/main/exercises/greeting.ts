@@ -21,7 +21,7 @@ export class GreetingServer implements PeerMachine {
     const reply = clean(message.text)
     return [
       { do: 'print', text: reply },
-      { do: 'result', result: { kind: 'greeting', received: reply, sent: GREETING_TEXT } },
+      { do: 'result', result: { kind: 'greeting', greeting: GREETING_TEXT, ack: reply } },
       { do: 'close', reason: 'exchange complete' },
     ]
   }
@@ -57,7 +57,7 @@ export class GreetingClient implements PeerMachine {
     return [
       { do: 'print', text: greeting },
       { do: 'send', data: this.ack },
-      { do: 'result', result: { kind: 'greeting', received: greeting, sent: this.ack } },
+      { do: 'result', result: { kind: 'greeting', greeting, ack: this.ack } },
       { do: 'done' },
       { do: 'close', reason: 'exchange complete' },
     ]

@@ -232,6 +232,10 @@ export class Host {
       manyClients: [...this.manyClients.values()].map((s) => ({ ...s.stats })),
       capture: this.capture.info(),
       capturePackets: this.capture.packets?.() ?? [],
+      lines: [],
+      results: [],
+      messages: [],
+      droppedMessages: this.recorder.ringDropped,
     }
   }
 

@@ -174,7 +174,7 @@ export class Recorder {
   /** Results are many under load (one per adder request): the batch keeps the first few, counters stay exact. */
   result(ownerId: string, connId: string, result: ExerciseResult): void {
     if (!this.batching && this.listeners.size === 0 && this.messageListeners.size === 0) return
-    const event: EngineEvent = { type: 'result', ownerId, connId, result }
+    const event: EngineEvent = { type: 'result', ownerId, connId, t: Date.now(), result }
     if (this.batching) {
       if (this.resultsInBatch < this.opts.batchResults) {
         this.events.push(event)

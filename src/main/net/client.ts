@@ -1,7 +1,7 @@
 // A client running one exercise against any host:port (IPv4, IPv6 or a host name).
 
 import net from 'node:net'
-import type { ClientInfo, ClientParams, ExerciseResult } from '@shared/contract'
+import type { ClientInfo, ClientParams, ClientPhase, ExerciseResult } from '@shared/contract'
 import type { Exercise, WireSettings } from '@shared/settings'
 import { DEFAULT_LIMITS } from '@shared/settings'
 import { createClientMachine } from '../exercises'
@@ -47,6 +47,7 @@ export class ExerciseClient {
   /** Resolves true once connected, false when the client ended before it could connect. */
   readonly connected: Promise<boolean>
   connId: string | null = null
+  phase: ClientPhase = 'connecting'
 
   constructor(
     private readonly config: ClientConfig,
@@ -70,7 +71,7 @@ export class ExerciseClient {
 
   describe(): ClientInfo {
     const { exercise, host, port } = this.config
-    return { clientId: this.clientId, exercise, host, port, name: this.name }
+    return { clientId: this.clientId, exercise, host, port, name: this.name, phase: this.phase }
   }
 
   /** Resolves when the exchange is over: ok when it went as the handout says. */
@@ -99,7 +100,7 @@ export class ExerciseClient {
       ownerId: this.ownerId,
       local: null,
       remote: { address: host, port },
-      peerName: undefined,
+      clientName: undefined,
       state: 'connecting',
       openedAt: Date.now(),
       counters: { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0 },

@@ -1,7 +1,7 @@
 // Many clients: N adder clients against one server, each with its unique name, requesting flat out
 // (or with a pause) and checking every sum. The Lab 2 question 2 demo.
 
-import { newManyClientsStats, type ManyClientsStats } from '@shared/contract'
+import { newManyClientsStats, type FailureGroup, type ManyClientsStats } from '@shared/contract'
 import type { WireSettings } from '@shared/settings'
 import { AdderClient, adderName } from '../exercises/adder'
 import type { Rng } from '../exercises/sets'
@@ -105,7 +105,7 @@ export class ManyClients {
           this.stats.closed++
           if (!outcome.ok && this.running) {
             this.stats.errors++
-            this.stats.lastError = outcome.error
+            countFailure(this.stats.failures, outcome.error ?? 'failed')
           }
           this.onChange(this.stats)
           this.startWhenAllReady()
@@ -148,4 +148,12 @@ export class ManyClients {
     )
     this.onChange(this.stats)
   }
+}
+
+/** Failures grouped by their text, most frequent first; a bounded list so a crowd of distinct errors stays small. */
+function countFailure(groups: FailureGroup[], error: string): void {
+  const hit = groups.find((g) => g.error === error)
+  if (hit) hit.count++
+  else if (groups.length < 20) groups.push({ error, count: 1 })
+  groups.sort((a, b) => b.count - a.count)
 }

@@ -254,7 +254,7 @@ export class Session {
         recorder.result(ownerId, connId, action.result)
         return this.opts.onResult?.(action.result)
       case 'name':
-        return recorder.update(connId, { peerName: action.name })
+        return recorder.update(connId, { clientName: action.name })
       case 'wait':
         if (this.silenceTimer) clearTimeout(this.silenceTimer)
         this.silenceTimer = setTimeout(() => {

@@ -129,7 +129,17 @@ describe('browser-mode bridge', () => {
     expect(store.getState().link.state).toBe('connecting')
     sockets[0].open()
     expect(store.getState().link.state).toBe('open')
-    const snap: Snapshot = { servers: [], clients: [], connections: [], manyClients: [], capture: null }
+    const snap: Snapshot = {
+      servers: [],
+      clients: [],
+      connections: [],
+      manyClients: [],
+      capture: null,
+      lines: [],
+      results: [],
+      messages: [],
+      droppedMessages: 0,
+    }
     const req = sockets[0].sent.find((r) => r.name === 'snapshot')!
     sockets[0].frame({ kind: 'result', id: req.id, result: { ok: true, value: snap } })
     sockets[0].frame({

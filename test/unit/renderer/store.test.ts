@@ -90,11 +90,14 @@ describe('batches', () => {
       batch({
         events: [
           { type: 'server-started', server: server() },
-          { type: 'client-started', client: { clientId: 'cli-1', exercise: 'greeting', host: '127.0.0.1', port: 12345 } },
+          {
+            type: 'client-started',
+            client: { clientId: 'cli-1', exercise: 'greeting', host: '127.0.0.1', port: 12345, phase: 'connecting' },
+          },
           { type: 'conn-opened', conn: conn('conn-1') },
           { type: 'conn-opened', conn: conn('conn-2', { role: 'client', ownerId: 'cli-1', state: 'connecting', local: null }) },
           { type: 'conn-updated', connId: 'conn-2', state: 'open', local: { address: '127.0.0.1', port: 40002 } },
-          { type: 'conn-updated', connId: 'conn-1', peerName: 'alice-1234' },
+          { type: 'conn-updated', connId: 'conn-1', clientName: 'alice-1234' },
         ],
       }),
     )
@@ -102,7 +105,7 @@ describe('batches', () => {
     expect(s.servers['srv-1'].running).toBe(true)
     expect(s.clients['cli-1'].running).toBe(true)
     expect(s.connections['conn-2']).toMatchObject({ state: 'open', local: { address: '127.0.0.1', port: 40002 } })
-    expect(s.connections['conn-1'].peerName).toBe('alice-1234')
+    expect(s.connections['conn-1'].clientName).toBe('alice-1234')
 
     applyBatch(
       store,
@@ -245,6 +248,7 @@ describe('batches', () => {
         events: [
           {
             type: 'result',
+            t: 1,
             ownerId: 'cli-1',
             connId: 'conn-1',
             result: { kind: 'dedup', sent: [1, 5, 5], final: [1, 5], duplicates: [{ value: 5, count: 2 }], correct: true },
@@ -274,7 +278,8 @@ describe('batches', () => {
       errors: 1,
       closed: 1,
       running: true,
-      lastError: 'reset',
+      waiting: 0,
+      failures: [{ error: 'reset', count: 1 }],
     }
     applyBatch(store, batch({ events: [{ type: 'many-clients', stats }] }))
     applyBatch(store, batch({ events: [{ type: 'many-clients', stats: { ...stats, connected: 50, answered: 900 } }] }))
@@ -548,7 +553,16 @@ describe('capture', () => {
 
   it('a late subscriber gets the packets from the snapshot, merged with what batches brought', () => {
     const store = fresh()
-    const snap = { servers: [], clients: [], connections: [], manyClients: [] }
+    const snap = {
+      servers: [],
+      clients: [],
+      connections: [],
+      manyClients: [],
+      lines: [],
+      results: [],
+      messages: [],
+      droppedMessages: 0,
+    }
     // A reload during a capture: the snapshot has packets 1..8, a batch already brought 7..9.
     applyBatch(
       store,

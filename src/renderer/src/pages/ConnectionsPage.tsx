@@ -70,8 +70,8 @@ const ConnRow = memo(function ConnRow({ c, selected, now, top, onSelect, onClose
       <span className="c-addr mono" title={endpointText(c.remote)}>
         {endpointText(c.remote)}
       </span>
-      <span className="c-name" title={c.peerName}>
-        {c.peerName ?? ''}
+      <span className="c-name" title={c.clientName}>
+        {c.clientName ?? ''}
       </span>
       <span className={`c-state state-${c.state}`} title={c.closeReason}>
         {c.state}
@@ -131,7 +131,7 @@ export function ConnectionsPage(): ReactNode {
             c.role.includes(t) ||
             c.ownerId.includes(t) ||
             c.state.includes(t) ||
-            (c.peerName ?? '').toLowerCase().includes(t),
+            (c.clientName ?? '').toLowerCase().includes(t),
         ),
     )
     // Newest first; ids (conn-7 before conn-12) break ties so the order never jumps.
@@ -298,10 +298,10 @@ function ConnectionDetail({ c, now }: { c: ConnectionInfo; now: number }): React
       <header className="pane-head">
         <h3>
           <span className="mono">{c.connId}</span> <span className="muted">·</span> {c.role} of {EXERCISE_SHORT[c.exercise]}
-          {c.peerName && (
+          {c.clientName && (
             <>
               {' '}
-              <span className="muted">·</span> {c.peerName}
+              <span className="muted">·</span> {c.clientName}
             </>
           )}
         </h3>

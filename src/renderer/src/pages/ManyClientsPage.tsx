@@ -197,9 +197,9 @@ export function ManyClientsPage(): ReactNode {
             <p className="small muted">
               Each client is a connection of its own: <a href="#/connections">see them in Connections</a>.
             </p>
-            {stats.lastError && (
+            {stats.failures[0]?.error && (
               <div className="field-error" data-testid="many-last-error">
-                Last error: {stats.lastError}
+                Last error: {stats.failures[0]?.error}
               </div>
             )}
           </>

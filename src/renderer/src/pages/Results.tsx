@@ -91,17 +91,17 @@ function GreetingResult({ client, server }: { client?: Of<'greeting'>; server?: 
       {client && (
         <>
           <dt>Client received</dt>
-          <dd className="mono">{client.received}</dd>
+          <dd className="mono">{client.greeting}</dd>
           <dt>Client answered</dt>
-          <dd className="mono">{client.sent}</dd>
+          <dd className="mono">{client.ack}</dd>
         </>
       )}
       {server && (
         <>
           <dt>Our server sent</dt>
-          <dd className="mono">{server.sent}</dd>
+          <dd className="mono">{server.greeting}</dd>
           <dt>Our server received</dt>
-          <dd className="mono">{server.received}</dd>
+          <dd className="mono">{server.ack}</dd>
         </>
       )}
     </dl>

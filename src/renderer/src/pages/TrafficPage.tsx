@@ -34,7 +34,7 @@ export function filterTraffic(
             (!!x &&
               (endpointText(x.local).includes(needle) ||
                 endpointText(x.remote).includes(needle) ||
-                (x.peerName ?? '').toLowerCase().includes(needle)))
+                (x.clientName ?? '').toLowerCase().includes(needle)))
           cache.set(id, ok)
         }
         return ok

@@ -260,7 +260,7 @@ export function reduceBatch(s: AppState, batch: EventBatch, now = Date.now()): P
         if (!prev) break
         const next = { ...prev }
         if (e.state !== undefined) next.state = e.state
-        if (e.peerName !== undefined) next.peerName = e.peerName
+        if (e.clientName !== undefined) next.clientName = e.clientName
         if (e.local !== undefined) next.local = e.local
         if (e.remote !== undefined) next.remote = e.remote
         connections.set(e.connId, next)
