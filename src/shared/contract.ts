@@ -111,14 +111,17 @@ const COMMAND_SET: Record<CommandName, true> = {
 export const COMMAND_NAMES = Object.keys(COMMAND_SET) as readonly CommandName[]
 
 /** Facts about a failed command beyond its message, for the buttons next to the error ("Stop it", "Use 12346"). */
-export type ErrorDetail = {
-  kind: 'port-in-use'
-  port: number
-  /** The server of this app that holds the port, when it is one of ours. */
-  holder?: { serverId: string; exercise: Exercise }
-  /** A nearby port that was free a moment ago. */
-  free?: number
-}
+export type ErrorDetail =
+  | {
+      kind: 'port-in-use'
+      port: number
+      /** The server of this app that holds the port, when it is one of ours. */
+      holder?: { serverId: string; exercise: Exercise }
+      /** A nearby port that was free a moment ago. */
+      free?: number
+    }
+  /** A client could not connect: the connection doctor's diagnosis (check helper, issue 12 section 4). */
+  | { kind: 'connect-failed'; diagnosis: Diagnosis }
 
 /** Every command answers with this; `field` names the form control the error belongs next to. */
 export type CommandResult<T> = { ok: true; value: T } | { ok: false; error: string; field?: string; detail?: ErrorDetail }
@@ -455,3 +458,158 @@ export const CHANNEL_BATCH = 'socketlab:batch'
 /** Browser mode: frames on `ws://127.0.0.1:<port>/bridge?token=<token>`. */
 export type WebRequest = { id: number; name: CommandName; args: unknown }
 export type WebFrame = { kind: 'result'; id: number; result: CommandResult<unknown> } | { kind: 'batch'; batch: EventBatch }
+
+// ---------- Check my program and the connection doctor (check helper, issue 12) ----------
+// A check is a handout requirement asked of a student's own server or client; its result carries the
+// bytes exchanged as evidence, so the app, the CLI's --json and the HTML report show the same facts.
+
+export const CHECK_QUESTIONS = ['greeting', 'dedup', 'intersection', 'adder', 'adder-many'] as const
+export type CheckQuestion = (typeof CHECK_QUESTIONS)[number]
+
+/** One thing seen during a check, as it happened: bytes on a connection, a connection event, or program output. */
+export interface CheckEvidence {
+  /** Milliseconds since the report started. */
+  t: number
+  /** Which connection of the check (1, 2, …), or which program instance for stdin/stdout/stderr. */
+  conn: number
+  /** `out`: SocketLab sent; `in`: the student's program sent (as received, chunk by chunk). */
+  dir: 'out' | 'in' | 'event' | 'stdin' | 'stdout' | 'stderr'
+  /** The bytes (for out, in and the program's streams). */
+  data?: Received
+  /** What happened (for `event`). */
+  event?: CheckEventKind
+  /** The connection's two ends (for `connected`). */
+  local?: Endpoint
+  remote?: Endpoint
+  /** The errno code or exit code, where one applies (`ECONNREFUSED`, `exit 1`). */
+  code?: string
+}
+
+export type CheckEventKind =
+  | 'connected'
+  | 'connect-failed'
+  | 'accepted'
+  /** The peer closed its side (FIN). */
+  | 'peer-closed'
+  /** The peer reset the connection (RST): a crash, or a close with unread data. */
+  | 'peer-reset'
+  /** SocketLab closed its side. */
+  | 'closed'
+  | 'started'
+  | 'exited'
+  | 'killed'
+
+export interface CheckResult {
+  /** Stable id (`ack`, `sums`, `concurrent`, …), listed in the README. */
+  id: string
+  title: string
+  /** A failed required check fails the report; the others inform. */
+  required: boolean
+  /** true: pass; false: fail; null: not applicable (or not run, or cannot be judged from outside). */
+  ok: boolean | null
+  /** What was found, in plain words. */
+  detail: string
+  /** For a failure: what to change, in plain words. */
+  fix?: string
+  evidence: CheckEvidence[]
+}
+
+export interface CheckTarget {
+  /** Checking a server: where it is. Checking a client: absent. */
+  host?: string
+  port: number
+  /** Run my program: the command as given (argv, never a shell line). */
+  command?: string[]
+}
+
+export interface CheckReport {
+  kind: 'server' | 'client'
+  question: CheckQuestion
+  target: CheckTarget
+  checks: CheckResult[]
+  /** Checks with ok true / ok false. */
+  passed: number
+  failed: number
+  /** Every required check passed and the target was reached. */
+  ok: boolean
+  startedAt: number
+  durationMs: number
+  /** The target could not be reached: the connection doctor's diagnosis. */
+  diagnosis?: Diagnosis
+}
+
+/** One line of an instructor's roster. */
+export interface RosterEntry {
+  team: string
+  host: string
+  port: number
+  question: CheckQuestion
+}
+
+export interface RosterResult {
+  entry: RosterEntry
+  /** Absent while the team's check runs. */
+  report?: CheckReport
+}
+
+export type DiagnosisCode =
+  | 'refused'
+  | 'timed-out'
+  | 'firewall-reject'
+  | 'no-route'
+  | 'other-subnet'
+  | 'host-absent'
+  | 'name-not-found'
+  | 'loopback-only-server'
+  | 'gethostbyname-127.0.1.1'
+  | 'localhost-ipv6'
+  | 'local-port-in-use'
+  | 'reset'
+  | 'other'
+
+/** What the doctor measured: every fact a field, so the app can show it its own way. */
+export interface DiagnosisFacts {
+  host: string
+  port: number
+  /** The error code the system gave (`ECONNREFUSED`, `ETIMEDOUT`, `EHOSTUNREACH`, …). */
+  errno?: string
+  /** How long the attempt took before it failed. */
+  elapsedMs?: number
+  /** The addresses the host name stands for. */
+  resolved?: string[]
+  /** The target is an address of this machine. */
+  thisMachine?: boolean
+  /** What listens on that port on this machine (from the kernel's socket table), when it can be read. */
+  listeners?: Endpoint[]
+  /** SocketLab's own servers on this machine. */
+  ownServers?: { exercise: Exercise; address: string; port: number }[]
+  /** This machine's networks, `192.168.1.23/24`. */
+  subnets?: string[]
+  /** The target's address is on one of this machine's networks. */
+  sameSubnet?: boolean
+  /** Whether a machine answered at that address on the local network (the kernel's neighbour table). */
+  neighbour?: 'answers' | 'no-answer' | 'unknown'
+  /** The client's own fixed port, and the states of this machine's connections using it (`TIME_WAIT`). */
+  localPort?: number
+  localPortStates?: string[]
+}
+
+/** A next step the app can offer as a button. */
+export type DoctorAction =
+  | { kind: 'use-host'; host: string }
+  | { kind: 'use-port'; port: number }
+  /** Connect without binding the client's own port. */
+  | { kind: 'any-local-port' }
+  | { kind: 'retry'; afterMs?: number }
+  /** Open the page with this machine's addresses. */
+  | { kind: 'show-addresses' }
+
+export interface Diagnosis {
+  code: DiagnosisCode
+  /** One line: what happened. */
+  summary: string
+  /** What to do, step by step, in plain words. */
+  steps: string[]
+  facts: DiagnosisFacts
+  actions: DoctorAction[]
+}

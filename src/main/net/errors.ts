@@ -1,17 +1,86 @@
-// Socket errors in plain language, for the console next to the control that caused them.
+// Socket errors in plain language, for the console next to the control that caused them. A client's
+// failed connection also carries the connection doctor's structured diagnosis (src/main/doctor), so the
+// app can show the steps and buttons next to it; where the doctor knows better than the error code (a
+// firewall's ICMP reject reads as "host unreachable"; a server bound to 127.0.1.1 reads as "nothing
+// listening"), its one-line summary is the message.
+
+import type { Diagnosis, DiagnosisCode, DiagnosisFacts } from '@shared/contract'
+import { diagnoseSync } from '../doctor/doctor'
 
 export interface PlainError {
   message: string
   /** The form field the error belongs next to. */
   field?: 'host' | 'port' | 'localPort'
+  /** A connection that could not be made: what the doctor measured and what to do. */
+  diagnosis?: Diagnosis
 }
 
+/** What the caller knows beyond the error: how long the attempt took, the client's own port, our servers. */
+export interface ConnectContext {
+  elapsedMs?: number
+  localPort?: number
+  ownServers?: DiagnosisFacts['ownServers']
+}
+
+/** Diagnoses whose summary says more than the error code's usual message. */
+const REFINED: ReadonlySet<DiagnosisCode> = new Set([
+  'firewall-reject',
+  'gethostbyname-127.0.1.1',
+  'loopback-only-server',
+  'localhost-ipv6',
+  'local-port-in-use',
+  'other-subnet',
+  'host-absent',
+])
+
+const FIELD: Partial<Record<DiagnosisCode, PlainError['field']>> = {
+  'gethostbyname-127.0.1.1': 'host',
+  'loopback-only-server': 'host',
+  'localhost-ipv6': 'host',
+  'local-port-in-use': 'localPort',
+  'other-subnet': 'host',
+  'host-absent': 'host',
+  'firewall-reject': 'port',
+}
+
+/** Errors that happen before or while connecting (the doctor's domain), as opposed to a broken session. */
+const CONNECT_CODES = new Set([
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'CONNECT_TIMEOUT',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EAI_NONAME',
+  'EADDRINUSE',
+  'EADDRNOTAVAIL',
+])
+
 function code(err: unknown): string {
-  return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : ''
+  if (typeof err === 'object' && err !== null && 'code' in err) return String((err as { code: unknown }).code)
+  // Node's Happy Eyeballs (several addresses tried) reports an AggregateError with one error per address.
+  if (err instanceof AggregateError && err.errors.length)
+    return code(err.errors.find((e) => code(e) === 'ECONNREFUSED') ?? err.errors[0])
+  return ''
 }
 
 /** A client could not connect or lost its connection. */
-export function clientError(err: unknown, host: string, port: number): PlainError {
+export function clientError(err: unknown, host: string, port: number, context: ConnectContext = {}): PlainError {
+  const plain = plainClientError(err, host, port)
+  if (!CONNECT_CODES.has(code(err))) return plain
+  try {
+    const diagnosis = diagnoseSync({ host, port, err, ...context })
+    if (!REFINED.has(diagnosis.code)) return { ...plain, diagnosis }
+    return { message: diagnosis.summary, field: FIELD[diagnosis.code] ?? plain.field, diagnosis }
+  } catch {
+    // The doctor reads system tables; if one is unreadable the plain message still stands.
+    return plain
+  }
+}
+
+function plainClientError(err: unknown, host: string, port: number): PlainError {
   const where = `${host}:${port}`
   switch (code(err)) {
     case 'ECONNREFUSED':
