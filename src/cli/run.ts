@@ -6,6 +6,7 @@ import { EXERCISES, HANDOUT_PORT, type Exercise, type ServerLimits, type WireSet
 import { Host } from '../main/host/host'
 import { validate } from '../main/host/schemas'
 import { captureCommand } from './capture'
+import { checkCommand } from './check'
 import { flag, integer, numberList, oneOf, parseArgs, text, UsageError, type OptionSpec, type ParsedArgs } from './args'
 
 const USAGE = `SocketLab: both peers of the Python socket labs, from a terminal.
@@ -252,6 +253,8 @@ export async function run(argv: string[], io: Io, signals: NodeJS.EventEmitter =
         return await client(rest, io)
       case 'capture':
         return await captureCommand(rest, io.out, io.err)
+      case 'check':
+        return await checkCommand(rest, io)
       case undefined:
       case '--help':
       case '-h':
