@@ -332,31 +332,63 @@ export function lineWithSequence(lines: readonly string[], seq: readonly number[
   return null
 }
 
+/** Does `nums` hold the numbers of `bag` consecutively, in any order? A sliding window, linear. */
+export function windowWithBag(nums: readonly number[], bag: readonly number[]): boolean {
+  const k = bag.length
+  if (k === 0 || nums.length < k) return false
+  const want = countsOf(bag)
+  const have = new Map<number, number>()
+  // How many distinct values currently differ between the window and `want`.
+  let off = want.size
+  const bump = (v: number, d: number): void => {
+    const before = (have.get(v) ?? 0) === (want.get(v) ?? 0)
+    have.set(v, (have.get(v) ?? 0) + d)
+    const after = (have.get(v) ?? 0) === (want.get(v) ?? 0)
+    if (before && !after) off++
+    if (!before && after) off--
+  }
+  for (let i = 0; i < nums.length; i++) {
+    bump(nums[i], 1)
+    if (i >= k) bump(nums[i - k], -1)
+    if (i >= k - 1 && off === 0) return true
+  }
+  return false
+}
+
 /** The first line holding the numbers of `bag` consecutively in any order (a client's own duplicates order). */
 export function lineWithBag(lines: readonly string[], bag: readonly number[]): string | null {
-  const k = bag.length
-  if (k === 0) return null
-  const want = countsOf(bag)
+  for (const line of lines) if (windowWithBag(numbersOnLine(line), bag)) return line
+  return null
+}
+
+/**
+ * The line where a dedup client printed its duplicates (any of the accepted styles), not counting the
+ * final list itself: on another line, or after the final list on the same line.
+ */
+export function printedDuplicatesLine(
+  lines: readonly string[],
+  final: readonly number[],
+  bags: readonly (readonly number[])[],
+): string | null {
+  const finalLine = lineWithSequence(lines, final)
   for (const line of lines) {
-    const nums = numbersOnLine(line)
-    if (nums.length < k) continue
-    // A sliding window with a running count of how many values differ from `want`.
-    const have = new Map<number, number>()
-    let off = want.size
-    const bump = (v: number, d: number): void => {
-      const before = (have.get(v) ?? 0) === (want.get(v) ?? 0)
-      have.set(v, (have.get(v) ?? 0) + d)
-      const after = (have.get(v) ?? 0) === (want.get(v) ?? 0)
-      if (before && !after) off++
-      if (!before && after) off--
+    let nums = numbersOnLine(line)
+    if (line === finalLine) {
+      const at = indexOfSequence(nums, final)
+      nums = at < 0 ? nums : nums.slice(at + final.length)
     }
-    for (let i = 0; i < nums.length; i++) {
-      bump(nums[i], 1)
-      if (i >= k) bump(nums[i - k], -1)
-      if (i >= k - 1 && off === 0) return line
-    }
+    if (bags.some((b) => windowWithBag(nums, b))) return line
   }
   return null
+}
+
+function indexOfSequence(nums: readonly number[], seq: readonly number[]): number {
+  for (let i = 0; i + seq.length <= nums.length; i++) {
+    let k = 0
+    while (k < seq.length && nums[i + k] === seq[k]) k++
+    if (k === seq.length) return i
+  }
+  return -1
 }
 
 /** Where a phrase (case and spacing aside) stands on a line: the index just after it, or -1. */

@@ -10,7 +10,7 @@
 import net from 'node:net'
 import type { CheckQuestion, CheckReport } from '@shared/contract'
 import { ADDER_ACK, GREETING_TEXT } from '@shared/settings'
-import { timeWaitTowards } from '../doctor/system'
+import { statesOfLocalPort, timeWaitTowards } from '../doctor/system'
 import { diagnoseSync } from '../doctor/doctor'
 import { dedup, formatList, intersection, randomSet, type Rng } from '../exercises/sets'
 import { clean, isPlainText, parseList, parseNumber, parsePair, PAIR_PATTERN } from '../wire/parse'
@@ -19,7 +19,7 @@ import type { Expect } from '../wire/framer'
 import {
   duplicatesEachOnce,
   duplicatesEveryExtra,
-  lineWithBag,
+  printedDuplicatesLine,
   lineWithSequence,
   numberAfterPhrase,
   outputLines,
@@ -58,6 +58,8 @@ export const KEYBOARD: Record<CheckQuestion, string> = {
   'adder-many': 'a\na\nx\nq\n',
 }
 
+/** The handout's client binds its own port to this (`portc = 32451`). */
+const HANDOUT_CLIENT_PORT = 32451
 const LIST_EXPECT: Expect = { kind: 'list', leadingText: true }
 const PAIR_EXPECT: Expect = { kind: 'pair' }
 const NUMBER_EXPECT: Expect = { kind: 'number' }
@@ -478,7 +480,7 @@ function printedVerdicts(question: CheckQuestion, g: Graded, p: Program): void {
       else
         v.set(
           'printed-duplicates',
-          lineWithBag(lines, g.duplicates) !== null || lineWithBag(lines, g.duplicatesExtra ?? []) !== null
+          printedDuplicatesLine(lines, g.final ?? [], [g.duplicates, g.duplicatesExtra ?? []]) !== null
             ? { ok: true, detail: `Printed the duplicates ${formatList(g.duplicates)}.` }
             : {
                 ok: false,
@@ -650,6 +652,7 @@ export async function checkClient(options: ClientCheckOptions): Promise<CheckRep
       for (let i = 0; i < wanted && Date.now() < deadline; i++) {
         const argv = options.command.map((a) => a.replaceAll('{port}', String(port)))
         const p = new Program(argv, log, { input: KEYBOARD[options.question], cwd: options.cwd })
+        void p.exited.then(() => notify?.())
         const before = arrivals.length
         await waitUntil(() => arrivals.length > before || !p.running, deadline)
         const g = arrivals[before]
@@ -675,8 +678,10 @@ export async function checkClient(options: ClientCheckOptions): Promise<CheckRep
           )
           const inUse = /Errno 98|Address already in use|EADDRINUSE/i.test(p.output())
           if (inUse) {
-            const ports = timeWaitTowards(port) ?? []
-            const diagnosis = diagnoseSync({ host: '127.0.0.1', port, err: 'EADDRINUSE', localPort: ports[0] ?? 32451 })
+            // Which of the client's own ports is still closing: one in TIME_WAIT towards this port, or the handout's 32451.
+            const towards = timeWaitTowards(port) ?? []
+            const handout = statesOfLocalPort(HANDOUT_CLIENT_PORT)?.includes('TIME_WAIT') ? HANDOUT_CLIENT_PORT : undefined
+            const diagnosis = diagnoseSync({ host: '127.0.0.1', port, err: 'EADDRINUSE', localPort: towards[0] ?? handout })
             res.rest('Not run: the program did not connect.')
             return res.report('client', options.question, target, diagnosis)
           }

@@ -1,0 +1,150 @@
+// The checker's readers of students' replies and printed lines, and the roster's CSV reader: what they
+// accept, what they refuse, and that they stay linear on hostile input.
+
+import { describe, expect, it } from 'vitest'
+import {
+  greetingMatch,
+  judgeDuplicates,
+  lineWithBag,
+  lineWithSequence,
+  listsIn,
+  numberAfterPhrase,
+  oneNumberIn,
+  orderOf,
+  outputLines,
+  pickAnswer,
+  printedDuplicatesLine,
+} from '../../src/main/check/answers'
+import { parseRoster, readCsv } from '../../src/main/check/roster'
+import { writePickle } from '../../src/main/wire/pickle'
+
+const lists = (text: string) => listsIn(Buffer.from(text), text)
+
+describe('lists in a reply', () => {
+  it('finds each list with the words before it', () => {
+    expect(lists('received: [1, 5, 5] final list: [1, 5] duplicates: [5]')).toEqual([
+      { label: 'received', values: [1, 5, 5] },
+      { label: 'final list', values: [1, 5] },
+      { label: 'duplicates', values: [5] },
+    ])
+    expect(lists('{"final": [1, 2], "duplicates": [2]}').map((l) => l.label)).toEqual(['final', 'duplicates'])
+    expect(lists('(3, 4)')).toEqual([{ label: '', values: [3, 4] }])
+    expect(lists('1 5 9')).toEqual([{ label: '', values: [1, 5, 9] }])
+    expect(lists('{5: 2, 9: 3}')[0].counts).toEqual(
+      new Map([
+        [5, 2],
+        [9, 3],
+      ]),
+    )
+    const pickle = Buffer.from(writePickle([3, 1, 4]))
+    expect(listsIn(pickle, pickle.toString('utf8'))).toEqual([{ label: '', values: [3, 1, 4] }])
+  })
+
+  it('is linear on deep or unbalanced brackets', () => {
+    const deep = '['.repeat(200_000) + ']'.repeat(200_000)
+    const t = Date.now()
+    expect(lists(deep)).toEqual([{ label: '', values: [] }])
+    expect(lists('[[[[[[[[[[1, 2').length).toBe(0)
+    expect(Date.now() - t).toBeLessThan(2000)
+  })
+
+  it('picks the answer: the labelled list, never an echo of the list sent; the duplicates next', () => {
+    const sent = [1, 5, 5, 9]
+    const pick = pickAnswer(lists('received data: [1, 5, 5, 9] modified data: [1, 5, 9] repeating elements: [5]'), sent)
+    expect(pick.answer?.values).toEqual([1, 5, 9])
+    expect(pick.duplicates?.values).toEqual([5])
+    expect(pick.echoes).toBe(1)
+    const plain = pickAnswer([...lists('[1, 5, 9]'), ...lists('[5]')], sent)
+    expect([plain.answer?.values, plain.duplicates?.values]).toEqual([[1, 5, 9], [5]])
+  })
+
+  it('judges duplicates in every style real servers use', () => {
+    const sent = [1, 5, 5, 5, 9, 9]
+    expect(judgeDuplicates({ label: '', values: [5, 9] }, sent)).toEqual({ ok: true, style: 'each-once' })
+    expect(judgeDuplicates({ label: '', values: [9, 5, 5, 9].slice(0, 3) }, sent)).toEqual({ ok: true, style: 'every-extra' })
+    expect(
+      judgeDuplicates(
+        {
+          label: '',
+          values: [5, 9],
+          counts: new Map([
+            [5, 3],
+            [9, 2],
+          ]),
+        },
+        sent,
+      ),
+    ).toEqual({ ok: true, style: 'counts' })
+    expect(judgeDuplicates({ label: '', values: [1] }, sent)).toMatchObject({ ok: false, why: '1 was sent only once' })
+    expect(judgeDuplicates({ label: '', values: [5] }, sent)).toMatchObject({ ok: false, why: '9 is missing' })
+    expect(judgeDuplicates({ label: '', values: [7] }, sent)).toMatchObject({ ok: false, why: '7 was never sent' })
+  })
+
+  it('tells the order of a dedup answer', () => {
+    expect(orderOf([9, 1, 5], [9, 1, 9, 5])).toBe('first-occurrence')
+    expect(orderOf([1, 5, 9], [9, 1, 9, 5])).toBe('ascending')
+    expect(orderOf([5, 9, 1], [9, 1, 9, 5])).toBe('other')
+  })
+})
+
+describe('sums, greetings and printed lines', () => {
+  it('takes the one number inside a reply', () => {
+    expect(oneNumberIn('13')).toBe(13)
+    expect(oneNumberIn('Sum = 13\n')).toBe(13)
+    expect(oneNumberIn('3 + 7 = 10')).toBeNull()
+    expect(oneNumberIn('no number')).toBeNull()
+  })
+
+  it("knows the handout's greeting, a close variant, and other words", () => {
+    expect(greetingMatch('Thank you for connecting')).toBe('exact')
+    expect(greetingMatch('thank you for connecting!\n')).toBe('close')
+    expect(greetingMatch('Thanks for connecting')).toBe('close')
+    expect(greetingMatch('Thank you for connecting to my server')).toBe('close')
+    expect(greetingMatch('Hello client, welcome to my server!')).toBe('other')
+  })
+
+  it('finds printed numbers wherever they stand on a line', () => {
+    const lines = outputLines(
+      'Enter command: Numbers: 3 7\r\nEnter command: answer received from Server = 10\nFinal list: [1, 5, 9]\nDuplicates: {9, 5}',
+    )
+    expect(lines).toHaveLength(4)
+    expect(numberAfterPhrase(lines[1], 'answer received from Server')).toBe(10)
+    expect(numberAfterPhrase('ANSWER  received from server:12', 'answer received from Server')).toBe(12)
+    expect(lineWithSequence(lines, [3, 7])).toBe(lines[0])
+    expect(lineWithSequence(lines, [1, 5, 9])).toBe(lines[2])
+    expect(lineWithSequence(lines, [5, 9])).toBe(lines[2])
+    expect(lineWithBag(lines, [5, 5])).toBeNull()
+    // The duplicates are not found inside the final list itself: on their own line, or after it.
+    expect(printedDuplicatesLine(lines, [1, 5, 9], [[5, 9]])).toBe(lines[3])
+    expect(printedDuplicatesLine(['final [1, 5, 9] dups [9, 5]'], [1, 5, 9], [[5, 9]])).not.toBeNull()
+    expect(printedDuplicatesLine(['final [1, 5, 9]'], [1, 5, 9], [[5, 9]])).toBeNull()
+    expect(lineWithSequence(['step2 of3 done'], [2])).toBeNull()
+  })
+})
+
+describe('roster CSV', () => {
+  it('reads quoted fields, doubled quotes, CRLF and a BOM', () => {
+    const { rows, errors } = readCsv('\ufeffa,"b, c","say ""hi"""\r\n\r\nd,e,f')
+    expect(errors).toEqual([])
+    expect(rows).toEqual([
+      { line: 1, fields: ['a', 'b, c', 'say "hi"'] },
+      { line: 3, fields: ['d', 'e', 'f'] },
+    ])
+  })
+
+  it('names each bad line', () => {
+    expect(readCsv('a,b"c,d\nx,"y"z').errors.map((e) => e.message)).toEqual([
+      'line 1: a quote inside an unquoted field (quote the whole field: "…")',
+      'line 2: text after a closing quote (put a comma after the quoted field)',
+    ])
+    expect(parseRoster('team,host\n').errors[0]).toMatch(/line 1: the first line must be the header team,host,port,question/)
+    expect(parseRoster('').errors[0]).toMatch(/the roster is empty/)
+  })
+
+  it('is linear on a huge line', () => {
+    const t = Date.now()
+    readCsv(`${'"'.repeat(1)}${'x'.repeat(2_000_000)}`)
+    readCsv(','.repeat(2_000_000))
+    expect(Date.now() - t).toBeLessThan(3000)
+  })
+})
