@@ -275,3 +275,45 @@ describe('check server against a running server', () => {
     }
   })
 })
+
+describe('check server: reports to hand in', () => {
+  it('writes a self-contained HTML page and Markdown with every check, the fixes and the bytes as evidence', async () => {
+    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const dir = mkdtempSync(join(tmpdir(), 'socketlab-report-'))
+    const port = await freePort()
+    try {
+      const html = join(dir, 'r.html')
+      const md = join(dir, 'r.md')
+      const r = await runCheck([
+        'server',
+        'adder',
+        '--port',
+        String(port),
+        '--html',
+        html,
+        '--markdown',
+        md,
+        '--',
+        'python3',
+        join(STUDENTS, 'adder_server_ack_newline.py'),
+        String(port),
+      ])
+      expect(r.code).toBe(1)
+      const page = readFileSync(html, 'utf8')
+      expect(page).toMatch(/^<!doctype html>/)
+      // Self-contained: no script, nothing fetched.
+      expect(page).not.toMatch(/<script|<link|src=|https?:\/\//i)
+      expect(page).toContain('61 63 6b 0a')
+      expect(page).toContain('<code>ack</code>')
+      expect(page).toMatch(/What to change:/)
+      expect(page).toMatch(/Result: FAIL: \d+ required checks? failed/)
+      const text = readFileSync(md, 'utf8')
+      expect(text).toMatch(/^# SocketLab check: the adder server at 127\.0\.0\.1:\d+/)
+      expect(text).toMatch(/\| FAIL \| `ack` \| Replies exactly "ack" after the name \|/)
+      expect(text).toContain('[61 63 6b 0a]')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
