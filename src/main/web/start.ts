@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   if (!process.argv.includes('--no-open') && !process.env.CI) {
     try {
       handover = await writeHandover(web.origin, web.issueCode())
-      console.log('Opening it in your web browser…')
+      console.log('Opening SocketLab in your web browser…')
       openBrowser(handover.file)
     } catch (err) {
       console.log(`(Could not prepare the browser's sign-in: ${err instanceof Error ? err.message : String(err)}.)`)
