@@ -452,6 +452,10 @@ export type SocketLabBridge = CommandFunctions & {
 export const CHANNEL_COMMAND = 'socketlab:command'
 export const CHANNEL_BATCH = 'socketlab:batch'
 
-/** Browser mode: frames on `ws://127.0.0.1:<port>/bridge?token=<token>`. */
+/** Browser mode: frames on `ws://127.0.0.1:<port>/bridge` (a signed-in browser's cookie, the page's Origin). */
 export type WebRequest = { id: number; name: CommandName; args: unknown }
-export type WebFrame = { kind: 'result'; id: number; result: CommandResult<unknown> } | { kind: 'batch'; batch: EventBatch }
+export type WebFrame =
+  | { kind: 'result'; id: number; result: CommandResult<unknown> }
+  | { kind: 'batch'; batch: EventBatch }
+  /** The engine is stopping on purpose (Ctrl+C, its terminal closed): it will not come back at this address. */
+  | { kind: 'goodbye' }
