@@ -11,6 +11,7 @@
 
 import { spawn, spawnSync, execFile, type ChildProcess, type SpawnOptions } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 export const FORWARDER = join(__dirname, 'forwarder.py')
@@ -262,12 +263,14 @@ function killNamespace(ns: string): void {
   sh('ip', ['netns', 'del', ns])
 }
 
-function alive(pid: number): boolean {
+/** Is this process still running? A zombie is not: an orphan waits for a PID 1 that may reap it late. */
+export function alive(pid: number): boolean {
   try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3)
+    return state !== 'Z' && state !== 'X'
+  } catch {
+    return false
   }
 }
 
