@@ -167,9 +167,10 @@ describe.skipIf(!avail.ok)(`two-host bench: student and neighbour namespaces acr
     expect(slow.mss).toBeLessThanOrEqual(560)
     expect(min(slow.rttsMs)).toBeGreaterThanOrEqual(140) // 50 there, 100 back
     await bench.setCondition({})
-    const fast = await tcpRoundTrips(bench.student, bench.neighbour.addr, echo.port, 3)
+    const fast = await tcpRoundTrips(bench.student, bench.neighbour.addr, echo.port, 5)
     await echo.stop()
-    expect(max(fast.rttsMs)).toBeLessThan(140)
+    // The fastest of five, so one scheduling stall on a busy machine cannot fail it: the 150 ms are gone.
+    expect(min(fast.rttsMs)).toBeLessThan(100)
     expect(fast.mss).toBeGreaterThan(1000)
     expect(ipOut('-n', bench.student.ns, 'link', 'show', 'dev', 'eth0')).toContain('mtu 1500')
     expect(
