@@ -48,7 +48,7 @@ const CHROMIUM_ARGS = [
   // performance.memory unrounded (it is bucketed otherwise).
   '--enable-precise-memory-info',
 ]
-const URL_LINE = /(http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]+))/
+const URL_LINE = /(http:\/\/127\.0\.0\.1:(\d+)\/login\?code=([A-Za-z0-9_-]+))/
 
 const t0Wall = performance.now()
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
@@ -300,7 +300,7 @@ async function main() {
   log(`UI benchmark: ${CLIENTS} clients flat out for ${SECONDS} s; ${machine}; load average ${load()}`)
 
   const app = await startWeb()
-  log(`browser mode on ${app.url.replace(/token=.*/, 'token=…')} (host pid ${web.pid})`)
+  log(`browser mode on ${app.url.replace(/code=.*/, 'code=…')} (host pid ${web.pid})`)
   browser = await chromium.launch({ headless: true, executablePath: CHROMIUM, args: CHROMIUM_ARGS })
   const browserVersion = browser.version()
   const context = await browser.newContext({ viewport: { width: 1360, height: 860 } })

@@ -179,9 +179,15 @@ function main() {
   buildIfNeeded()
   if (webOnly) return startWeb('')
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+    // Both problems are said at once: a student who fixes the display should not then meet the second one.
+    // (No download is tried here: without a display the window could not open anyway.)
+    const runtime = electronBinary()
+      ? ''
+      : 'The Electron runtime (the desktop window) is not installed here either.\n' + HOW_TO_GET_THE_WINDOW + '\n'
     return startWeb(
-      'SocketLab: there is no graphical display here ($DISPLAY is not set, e.g. an SSH session or a container),\n' +
-        'so SocketLab is starting in browser mode: open the address below in a web browser on this machine.',
+      'SocketLab: there is no graphical display here ($DISPLAY is not set, e.g. an SSH session or a container).\n' +
+        runtime +
+        'So SocketLab is starting in browser mode instead.',
     )
   }
   if (electronBinary()) return startElectron()

@@ -3,7 +3,7 @@
 // events are pushed in batches.
 
 import type { Endpoint } from './endpoint'
-import type { Exercise, ServerLimits, WireSettings } from './settings'
+import type { Exercise, LimitName, ServerLimits, WireSettings } from './settings'
 
 export type { Endpoint }
 
@@ -243,6 +243,8 @@ export interface ConnectionInfo {
   openedAt: number
   closedAt?: number
   closeReason?: string
+  /** The limit that closed it, when one did. */
+  closeLimit?: LimitName
   counters: Counters
 }
 
@@ -415,12 +417,18 @@ export type EngineEvent =
       local?: Endpoint
       remote?: Endpoint
     }
-  | { type: 'conn-closed'; connId: string; reason: string; counters: Counters; at: number }
+  | { type: 'conn-closed'; connId: string; reason: string; limit?: LimitName; counters: Counters; at: number }
   | { type: 'message'; connId: string; dir: 'in' | 'out'; t: number; data: Uint8Array }
   | { type: 'line'; line: ConsoleLine }
   | { type: 'result'; ownerId: string; connId: string; t: number; result: ExerciseResult }
-  | { type: 'client-updated'; clientId: string; phase: ClientPhase; waitingReason?: WaitingReason }
-  | { type: 'limit'; ownerId: string; limit: keyof ServerLimits | 'ring'; detail: string }
+  | {
+      type: 'client-updated'
+      clientId: string
+      phase?: ClientPhase
+      waitingReason?: WaitingReason
+      ownServer?: { serverId: string; exercise: Exercise }
+    }
+  | { type: 'limit'; ownerId: string; limit: LimitName; detail: string }
   | { type: 'many-clients'; stats: ManyClientsStats }
   | { type: 'capture'; info: CaptureInfo | null; error?: string }
   | { type: 'packets'; packets: CapturedPacket[] }
@@ -455,9 +463,13 @@ export type SocketLabBridge = CommandFunctions & {
 export const CHANNEL_COMMAND = 'socketlab:command'
 export const CHANNEL_BATCH = 'socketlab:batch'
 
-/** Browser mode: frames on `ws://127.0.0.1:<port>/bridge?token=<token>`. */
+/** Browser mode: frames on `ws://127.0.0.1:<port>/bridge` (a signed-in browser's cookie, the page's Origin). */
 export type WebRequest = { id: number; name: CommandName; args: unknown }
-export type WebFrame = { kind: 'result'; id: number; result: CommandResult<unknown> } | { kind: 'batch'; batch: EventBatch }
+export type WebFrame =
+  | { kind: 'result'; id: number; result: CommandResult<unknown> }
+  | { kind: 'batch'; batch: EventBatch }
+  /** The engine is stopping on purpose (Ctrl+C, its terminal closed): it will not come back at this address. */
+  | { kind: 'goodbye' }
 
 // ---------- Check my program and the connection doctor (check helper, issue 12) ----------
 // A check is a handout requirement asked of a student's own server or client; its result carries the

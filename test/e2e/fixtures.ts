@@ -1,9 +1,12 @@
 // Browser-mode fixtures for the e2e project: a worker-scoped `app` that runs the built browser mode
-// (`node out/main/web.js --no-open` on a free port) and yields its address. Use it in every e2e spec:
+// (`node out/main/web.js --no-open` on a free port), signs in once with the one-time address it
+// prints, and gives every test's browser context that sign-in cookie, as a student's browser has it
+// after opening the address. Use it in every e2e spec:
 //
 //   import { expect, test } from './fixtures'
 //   test('…', async ({ page, app }) => { await page.goto(app.url) })
 //
+// A spec that needs an engine of its own (to stop it, or to sign in by itself) uses `startEngine`.
 // Needs `npm run build` first.
 
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -12,27 +15,43 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { test as base, expect } from '@playwright/test'
 
+export interface SessionCookie {
+  name: string
+  value: string
+}
+
 export interface WebApp {
-  /** The full address with the token, e.g. http://127.0.0.1:41234/?token=… */
+  /** The page, http://127.0.0.1:<port>/ (every test's context is signed in). */
   url: string
-  token: string
   port: number
   /** http://127.0.0.1:<port>, what the page's Origin is. */
   origin: string
+  /** The sign-in cookie, for requests made outside the browser (a WebSocket from Node). */
+  cookie: SessionCookie
   /** Everything browser mode printed so far (stdout and stderr). */
   output(): string
 }
 
+export interface Engine {
+  child: ChildProcess
+  port: number
+  origin: string
+  /** The one-time sign-in address it printed first. */
+  signInUrl: string
+  output(): string
+  /** Stop it as Ctrl+C in its terminal does (SIGINT); resolves with its exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>
+}
+
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const entry = join(root, 'out', 'main', 'web.js')
-const URL_LINE = /(http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]+))/
+const SIGN_IN_LINE = /(http:\/\/127\.0\.0\.1:(\d+)\/login\?code=[A-Za-z0-9_-]+)/
 
-async function startWebApp(): Promise<{ app: WebApp; child: ChildProcess }> {
+/** Start the built browser mode on a free port; `--no-open` unless `args` says otherwise. */
+export async function startEngine(options: { args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<Engine> {
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run "npm run build" before the e2e tests`)
-  // A fresh random token and a free port for every run, whatever the environment says.
-  const env: NodeJS.ProcessEnv = { ...process.env, SOCKETLAB_WEB_PORT: '0' }
-  delete env.SOCKETLAB_WEB_TOKEN
-  const child = spawn(process.execPath, [entry, '--no-open'], {
+  const env: NodeJS.ProcessEnv = { ...process.env, SOCKETLAB_WEB_PORT: '0', ...options.env }
+  const child = spawn(process.execPath, [entry, ...(options.args ?? ['--no-open'])], {
     cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -45,7 +64,7 @@ async function startWebApp(): Promise<{ app: WebApp; child: ChildProcess }> {
     const timer = setTimeout(() => reject(new Error(`browser mode printed no address within 20 s:\n${output}`)), 20_000)
     child.stdout!.on('data', (chunk: string) => {
       output += chunk
-      const match = output.match(URL_LINE)
+      const match = output.match(SIGN_IN_LINE)
       if (match) {
         clearTimeout(timer)
         resolvePromise(match)
@@ -57,16 +76,37 @@ async function startWebApp(): Promise<{ app: WebApp; child: ChildProcess }> {
     })
   })
   const port = Number(found[2])
-  return { child, app: { url: found[1], token: found[3], port, origin: `http://127.0.0.1:${port}`, output: () => output } }
+  const stop = async (signal: NodeJS.Signals = 'SIGINT'): Promise<number | null> => {
+    if (child.exitCode !== null || child.signalCode !== null) return child.exitCode
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)))
+    child.kill(signal)
+    const timer = setTimeout(() => child.kill('SIGKILL'), 8000)
+    const code = await exited
+    clearTimeout(timer)
+    return code
+  }
+  return { child, port, origin: `http://127.0.0.1:${port}`, signInUrl: found[1], output: () => output, stop }
 }
 
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  const exited = new Promise<void>((r) => child.once('exit', () => r()))
-  child.kill('SIGTERM')
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
-  await exited
-  clearTimeout(timer)
+/** Use a sign-in address as a browser does (GET), and return the cookie it sets. */
+export async function signIn(url: string): Promise<SessionCookie> {
+  const res = await fetch(url, { redirect: 'manual' })
+  const set = res.headers.getSetCookie()[0]
+  if (res.status !== 200 || !set) throw new Error(`signing in at ${url} failed: HTTP ${res.status}`)
+  const pair = set.split(';')[0]
+  const eq = pair.indexOf('=')
+  return { name: pair.slice(0, eq), value: pair.slice(eq + 1) }
+}
+
+/** The cookie as Playwright adds it to a context: what the browser would hold after signing in. */
+export function contextCookie(app: { port: number; cookie: SessionCookie }) {
+  return {
+    ...app.cookie,
+    domain: '127.0.0.1',
+    path: '/',
+    httpOnly: true,
+    sameSite: 'Strict' as const,
+  }
 }
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
@@ -74,15 +114,21 @@ export const test = base.extend<{}, { app: WebApp }>({
   app: [
     // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
-      const { app, child } = await startWebApp()
+      const engine = await startEngine()
       try {
-        await use(app)
+        const cookie = await signIn(engine.signInUrl)
+        await use({ url: `${engine.origin}/`, port: engine.port, origin: engine.origin, cookie, output: engine.output })
       } finally {
-        await stop(child)
+        await engine.stop('SIGTERM')
       }
     },
     { scope: 'worker', timeout: 30_000 },
   ],
+  // Every test's browser starts signed in, as the student's is once the address was opened.
+  context: async ({ context, app }, use) => {
+    await context.addCookies([contextCookie(app)])
+    await use(context)
+  },
 })
 
 export { expect }

@@ -7,7 +7,7 @@ import { open, serverPane, startServer, stopServer } from './ui'
 test('a dropped bridge shows a banner, reconnects and resynchronises', async ({ page, app }) => {
   let connections = 0
   let dropFirst: (() => void) | null = null
-  await page.routeWebSocket(/\/bridge\?token=/, (ws) => {
+  await page.routeWebSocket(/\/bridge$/, (ws) => {
     connections++
     // The 2nd and 3rd attempts fail at once, so the banner stays up for a moment.
     if (connections === 2 || connections === 3) {

@@ -3,74 +3,26 @@
 // rejects with a reset, one that answers with ICMP admin-prohibited (firewalld's way), an address on
 // another subnet, one nobody has, and a server bound to the neighbour's loopback. Each gets the expected
 // diagnosis, in the --json report the CLI writes from inside the student's namespace.
-//
-// The bench (test/helpers/netbench*.ts) is built by another branch; it is loaded by path so that this file
-// runs as soon as the bench is in the tree, and is skipped, saying so, while it is not.
 
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CheckReport } from '@shared/contract'
+import { benchAvailable, createBench, type Bench, type RunResult } from '../helpers/netbench'
+import { absentAddress, addFirewall, addOtherSubnet, startLoopbackServer } from '../helpers/netbench-doctor'
+import { CLI, startListener } from '../helpers/netbench-peers'
 
-const HELPERS = join(__dirname, '..', 'helpers')
-const CLI = join(__dirname, '..', '..', 'out', 'main', 'cli.js')
-
-interface RunResult {
-  code: number | null
-  stdout: string
-  stderr: string
-  elapsedMs: number
-}
-interface Machine {
-  addr: string
-  run(cmd: string, args: string[], opts?: { timeoutMs?: number }): Promise<RunResult>
-  sysctl(key: string, value: string | number): Promise<void>
-}
-interface Bench {
-  student: Machine
-  neighbour: Machine
-  destroy(): Promise<void>
-}
-interface BenchModule {
-  benchAvailable(needs?: { firewall?: boolean }): { ok: true; iptables: string | null } | { ok: false; reason: string }
-  createBench(): Promise<Bench>
-}
-interface DoctorModule {
-  addFirewall(
-    m: Machine,
-    port: number,
-    kind: 'drop' | 'reset' | 'admin-prohibited' | 'host-prohibited',
-  ): Promise<{ remove(): Promise<void> }>
-  addOtherSubnet(b: Bench): Promise<{ addr: string; subnet: string }>
-  absentAddress(b: Bench): string
-  startLoopbackServer(b: Bench, host?: '127.0.0.1' | '127.0.1.1'): Promise<{ port: number; stop(): Promise<void> }>
-}
-interface PeersModule {
-  startListener(m: Machine, host: string, port?: number): Promise<{ port: number; stop(): Promise<void> }>
-}
-
-const present = existsSync(join(HELPERS, 'netbench.ts')) && existsSync(join(HELPERS, 'netbench-doctor.ts'))
-const load = async <T>(name: string): Promise<T> => (await import(/* @vite-ignore */ join(HELPERS, name))) as T
-const benchModule = present ? await load<BenchModule>('netbench.ts') : null
-const avail = benchModule?.benchAvailable({ firewall: true }) ?? {
-  ok: false as const,
-  reason: 'the two-host bench (test/helpers/netbench.ts) is not in this tree yet',
-}
-const built = existsSync(CLI)
-const reason = !avail.ok ? avail.reason : !built ? `${CLI} is not built (npx electron-vite build)` : ''
+const avail = benchAvailable({ firewall: true })
+const reason = !avail.ok ? avail.reason : !existsSync(CLI) ? `${CLI} is not built (npx electron-vite build)` : ''
 if (reason) console.warn(`doctor bench tests skipped: ${reason}`)
 
 describe.skipIf(reason !== '')(`connection doctor across two machines${reason ? ` (skipped: ${reason})` : ''}`, () => {
   let bench: Bench
-  let doctor: DoctorModule
-  let peers: PeersModule
   const dir = mkdtempSync(join(tmpdir(), 'socketlab-doctor-'))
 
   beforeAll(async () => {
-    doctor = await load<DoctorModule>('netbench-doctor.ts')
-    peers = await load<PeersModule>('netbench-peers.ts')
-    bench = await benchModule!.createBench()
+    bench = await createBench()
   })
   afterAll(async () => {
     await bench?.destroy()
@@ -91,8 +43,8 @@ describe.skipIf(reason !== '')(`connection doctor across two machines${reason ? 
   }
 
   it('a firewall that drops: timed out, and the neighbour is there (it answered ARP): a firewall, not a wrong address', async () => {
-    const listener = await peers.startListener(bench.neighbour, bench.neighbour.addr)
-    const fw = await doctor.addFirewall(bench.neighbour, listener.port, 'drop')
+    const listener = await startListener(bench.neighbour, bench.neighbour.addr)
+    const fw = await addFirewall(bench.neighbour, listener.port, 'drop')
     try {
       const { r, report } = await checkFromStudent(bench.neighbour.addr, listener.port)
       expect(r.code, r.stdout + r.stderr).toBe(1)
@@ -106,8 +58,8 @@ describe.skipIf(reason !== '')(`connection doctor across two machines${reason ? 
   })
 
   it('a firewall that rejects with a reset: refused, with the firewall named among the causes', async () => {
-    const listener = await peers.startListener(bench.neighbour, bench.neighbour.addr)
-    const fw = await doctor.addFirewall(bench.neighbour, listener.port, 'reset')
+    const listener = await startListener(bench.neighbour, bench.neighbour.addr)
+    const fw = await addFirewall(bench.neighbour, listener.port, 'reset')
     try {
       const { report } = await checkFromStudent(bench.neighbour.addr, listener.port)
       expect(report.diagnosis?.code).toBe('refused')
@@ -120,8 +72,8 @@ describe.skipIf(reason !== '')(`connection doctor across two machines${reason ? 
   })
 
   it('ICMP admin-prohibited (what firewalld sends): a firewall reject, not "host unreachable, check the IP"', async () => {
-    const listener = await peers.startListener(bench.neighbour, bench.neighbour.addr)
-    const fw = await doctor.addFirewall(bench.neighbour, listener.port, 'admin-prohibited')
+    const listener = await startListener(bench.neighbour, bench.neighbour.addr)
+    const fw = await addFirewall(bench.neighbour, listener.port, 'admin-prohibited')
     try {
       const { report } = await checkFromStudent(bench.neighbour.addr, listener.port)
       expect(report.diagnosis?.code).toBe('firewall-reject')
@@ -134,7 +86,7 @@ describe.skipIf(reason !== '')(`connection doctor across two machines${reason ? 
   })
 
   it('an address on another subnet: both networks shown', async () => {
-    const other = await doctor.addOtherSubnet(bench)
+    const other = await addOtherSubnet(bench)
     const { report } = await checkFromStudent(other.addr, 12345)
     expect(report.diagnosis?.code).toBe('other-subnet')
     expect(report.diagnosis?.facts.sameSubnet).toBe(false)
@@ -143,12 +95,12 @@ describe.skipIf(reason !== '')(`connection doctor across two machines${reason ? 
   })
 
   it('an address on the right network that nobody has: no machine answers there', async () => {
-    const { report } = await checkFromStudent(doctor.absentAddress(bench), 12345)
+    const { report } = await checkFromStudent(absentAddress(bench), 12345)
     expect(report.diagnosis?.code).toBe('host-absent')
   })
 
   it("a server bound to the neighbour's loopback: refused, and the bind named as a cause", async () => {
-    const server = await doctor.startLoopbackServer(bench, '127.0.0.1')
+    const server = await startLoopbackServer(bench, '127.0.0.1')
     try {
       const { report } = await checkFromStudent(bench.neighbour.addr, server.port)
       expect(report.diagnosis?.code).toBe('refused')

@@ -92,11 +92,45 @@ out=$(printf 'a\nx\na\nq\n' | timeout 20 python3 adder_client.py --port 1 2>&1);
 CLIENT_INPUT=$'a\nx\na\nq\n' pair adder_server.py -- adder_client.py
 CLIENT_INPUT=$'a\na\n' pair adder_server_threaded.py -- adder_client.py   # EOF counts as q
 
+# the classmate_* peers (they crash as a classmate's program would): pairs that work
+N='--numbers 42,8,42,4,15,8,4,4'
+for d in once every counts wrong labelled; do
+  pair classmate_dedup_server.py --dups $d -- classmate_dedup_client.py --style loose $N
+done
+pair classmate_dedup_server.py --dups every --pause 0.3 -- classmate_dedup_client.py --style literal $N
+pair classmate_dedup_server.py --dups counts --pause 0.3 -- classmate_dedup_client.py --style literal $N
+pair classmate_dedup_server.py --greet ack -- dedup_client.py --expect-greeting $N
+pair classmate_intersection_server.py --greet ack -- intersection_client.py --expect-greeting
+for style in literal json; do
+  pair classmate_intersection_server.py -- classmate_intersection_client.py --style $style
+done
+for style in literal json; do
+  pair intersection_server.py -- classmate_intersection_client.py --style $style
+done
+pair intersection_server.py -- classmate_intersection_client.py --style pickle --protocol 2 --python2
+pair intersection_server.py -- classmate_intersection_client.py --style pickle --protocol 5
+for e in dedup intersection; do
+  pair classmate_raw_server.py --exercise $e -- classmate_raw_client.py --exercise $e
+done
+pair classmate_adder_server_lines.py -- classmate_adder_client_lines.py --script a,x,a,q
+pair classmate_greeting_server_nul.py -- classmate_greeting_client_nul.py
+pair greeting_server.py --ending nul -- classmate_greeting_client_nul.py
+
 # the checks must bite: these pairs are expected to fail (exit 1)
 EXPECT_CLIENT=1 pair greeting_server.py --wording Hi -- greeting_client.py --expect "$GREETING"
 EXPECT_CLIENT=1 pair intersection_server.py --server-set 1,2,3 -- intersection_client.py --numbers 2,3 --expect 2
 EXPECT_CLIENT=1 EXPECT_SERVER=1 pair adder_server.py --sep ',' -- adder_client.py --script a,q
 EXPECT_CLIENT=1 EXPECT_SERVER=1 pair adder_server_threaded.py --sep '+' -- adder_client.py --script a,q --sep ','
+
+# ...and pairs where one of them must crash, as the classmate's program would
+EXPECT_CLIENT=1 pair dedup_server.py -- classmate_dedup_client.py --style literal $N         # no second message
+EXPECT_CLIENT=1 pair dedup_server.py -- classmate_dedup_client.py --style pickle $N          # EOFError
+EXPECT_CLIENT=1 EXPECT_SERVER=1 pair classmate_dedup_server.py -- classmate_ack_first_client.py --exercise dedup
+EXPECT_CLIENT=1 EXPECT_SERVER=1 pair classmate_intersection_server.py --greet list -- intersection_client.py --expect-greeting
+EXPECT_CLIENT=1 pair intersection_server.py -- classmate_intersection_client.py --style pickle --protocol 4 --python2
+EXPECT_CLIENT=1 EXPECT_SERVER=1 pair classmate_adder_server_labelled.py -- classmate_adder_client_list.py --script a
+EXPECT_CLIENT=1 pair adder_server.py -- classmate_adder_client_lines.py --script a --timeout 1
+EXPECT_SERVER=1 pair classmate_greeting_server_nul.py -- greeting_client.py
 
 [ "$failed" = 0 ] && echo "all pairs passed"
 exit $failed

@@ -6,8 +6,7 @@
 // with unbounded repeats over that text.
 
 import { GREETING_TEXT } from '@shared/settings'
-import { parseList } from '../wire/parse'
-import { looksLikePickle } from '../wire/pickle'
+import { listsIn as groupsIn, parseCounts, parseList } from '../wire/parse'
 
 export interface FoundList {
   /** The words just before the list, lower case (`final list`, `duplicates`), or ''. */
@@ -17,9 +16,9 @@ export interface FoundList {
   counts?: Map<number, number>
 }
 
-const OPEN: Record<string, string> = { '[': ']', '(': ')', '{': '}' }
-const CLOSE = new Set([']', ')', '}'])
 const MAX_SCAN = 256 * 1024
+/** Containers looked into: `{"final": [..], "duplicates": [..]}` is one level, a list of them two. */
+const MAX_DEPTH = 2
 
 function cleanLabel(text: string): string {
   const tail = text.length > 60 ? text.slice(-60) : text
@@ -31,56 +30,37 @@ function cleanLabel(text: string): string {
   return out.split(' ').filter(Boolean).join(' ')
 }
 
-function parseCounts(inner: string): Map<number, number> | null {
-  const out = new Map<number, number>()
-  for (const part of inner.split(',')) {
-    if (part.trim() === '') continue
-    const kv = part.split(':')
-    if (kv.length !== 2) return null
-    const k = Number(kv[0].trim().replace(/^["']|["']$/g, ''))
-    const v = Number(kv[1].trim())
-    if (!Number.isSafeInteger(k) || !Number.isSafeInteger(v)) return null
-    out.set(k, v)
-  }
-  return out
-}
-
-/** Every list in one message, innermost brackets only, with its label; a bare `1 5 9` is one list. */
+/**
+ * Every list in one message with its label, on the wire layer's readers: its bracketed groups
+ * (`listsIn`), each read as a list or a dict of counts, and a group that is neither (a JSON object of
+ * lists) looked into, a bounded number of levels deep. A pickle, raw bytes or a bare `1 5 9` is one list.
+ */
 export function listsIn(bytes: Uint8Array, text: string): FoundList[] {
-  if (looksLikePickle(bytes)) {
-    const p = parseList(bytes, text)
-    return p.ok ? [{ label: '', values: p.value.values }] : []
-  }
+  const whole = parseList(bytes, text)
+  if (whole.ok && whole.value.encoding !== 'text') return [{ label: '', values: whole.value.values }]
   const t = text.length > MAX_SCAN ? text.slice(0, MAX_SCAN) : text
   const found: FoundList[] = []
-  // A stack of open brackets; an entry whose close comes with no bracket inside is a list.
-  const stack: { at: number; ch: string; leaf: boolean }[] = []
-  let labelFrom = 0
-  for (let i = 0; i < t.length; i++) {
-    const ch = t[i]
-    if (OPEN[ch]) {
-      if (stack.length) stack[stack.length - 1].leaf = false
-      stack.push({ at: i, ch, leaf: true })
-      continue
+  const visit = (part: string, outer: string, depth: number): void => {
+    for (const group of groupsIn(part)) {
+      const label = cleanLabel(group.label) || outer
+      if (group.text[0] === '{' && group.text.includes(':')) {
+        const counts = parseCounts(group.text)
+        if (counts.ok) {
+          found.push({ label, values: [...counts.value.keys()], counts: counts.value })
+          continue
+        }
+      } else {
+        const list = parseList(Buffer.from(group.text), group.text)
+        if (list.ok) {
+          found.push({ label, values: list.value.values })
+          continue
+        }
+      }
+      if (depth < MAX_DEPTH) visit(group.text.slice(1, -1), label, depth + 1)
     }
-    if (!CLOSE.has(ch) || !stack.length) continue
-    const top = stack.pop()!
-    if (OPEN[top.ch] !== ch || !top.leaf) continue
-    const inner = t.slice(top.at + 1, i)
-    const label = cleanLabel(t.slice(labelFrom, top.at))
-    labelFrom = i + 1
-    if (top.ch === '{' && inner.includes(':')) {
-      const counts = parseCounts(inner)
-      if (counts) found.push({ label, values: [...counts.keys()], counts })
-      continue
-    }
-    const p = parseList(Buffer.from(`[${inner}]`), `[${inner}]`)
-    if (p.ok) found.push({ label, values: p.value.values })
   }
-  if (found.length === 0 && stack.length === 0) {
-    const p = parseList(bytes, text)
-    if (p.ok && p.value.values.length) found.push({ label: '', values: p.value.values })
-  }
+  visit(t, '', 0)
+  if (found.length === 0 && whole.ok && whole.value.values.length) found.push({ label: '', values: whole.value.values })
   return found
 }
 
@@ -223,31 +203,6 @@ export function judgeDuplicates(found: FoundList, sent: readonly number[]): Dupl
   if (missing.length)
     return { ok: false, why: `${missing.slice(0, 8).join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing`, expected: once }
   return { ok: false, why: 'a value appears more often than it was repeated', expected: once }
-}
-
-/** The one whole number inside a reply (`13`, `Sum = 13`, `answer: 13`), or null if none or several. */
-export function oneNumberIn(text: string): number | null {
-  let found: number | null = null
-  let count = 0
-  let i = 0
-  const t = text.length > 4096 ? text.slice(0, 4096) : text
-  while (i < t.length) {
-    const ch = t[i]
-    if (ch >= '0' && ch <= '9') {
-      let j = i
-      while (j < t.length && t[j] >= '0' && t[j] <= '9') j++
-      const negative = i > 0 && t[i - 1] === '-' && (i < 2 || !isWordChar(t[i - 2]))
-      const n = Number(t.slice(i, j)) * (negative ? -1 : 1)
-      count++
-      found = n
-      i = j
-    } else i++
-  }
-  return count === 1 && Number.isSafeInteger(found) ? found : null
-}
-
-function isWordChar(ch: string): boolean {
-  return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')
 }
 
 function normalizeWords(text: string): string {

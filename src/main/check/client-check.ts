@@ -13,7 +13,7 @@ import { ADDER_ACK, GREETING_TEXT } from '@shared/settings'
 import { statesOfLocalPort, timeWaitTowards } from '../doctor/system'
 import { diagnoseSync } from '../doctor/doctor'
 import { dedup, formatList, intersection, randomSet, type Rng } from '../exercises/sets'
-import { clean, isPlainText, parseList, parseNumber, parsePair, PAIR_PATTERN } from '../wire/parse'
+import { clean, isPlainText, parseList, parseNumber, parsePair } from '../wire/parse'
 import { writePickle } from '../wire/pickle'
 import type { Expect } from '../wire/framer'
 import {
@@ -298,7 +298,7 @@ async function gradeAdder(g: Graded, deadline: number): Promise<void> {
   const text = clean(first.text)
   const term = terminatorOf(first.raw)
   let pending: string | null = null
-  if (text === '' || PAIR_PATTERN.test(text) || parseNumber(text).ok || text === 'a' || text === 'q') {
+  if (text === '' || parsePair(text).ok || parseNumber(text).ok || text === 'a' || text === 'q') {
     g.verdicts.set('name-first', {
       ok: false,
       detail: `The client's first message was ${shown(first.raw)}, not a name.`,

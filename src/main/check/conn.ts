@@ -7,7 +7,7 @@
 
 import net from 'node:net'
 import type { Endpoint } from '@shared/contract'
-import { nextFrame, type Expect } from '../wire/framer'
+import { Framer, type Expect, type Terminator } from '../wire/framer'
 import type { EvidenceLog } from './evidence'
 
 /** Bytes kept unread per connection before the checker stops reading (a flooding program). */
@@ -19,15 +19,18 @@ export type ReadResult =
       /** The message without its line ending. */
       bytes: Buffer
       text: string
-      /** Exactly the bytes it took on the wire, line endings included (`ack\n` stays `ack\n`). */
+      /** The message with the line ending it had (`ack\n` stays `ack\n`). */
       raw: Buffer
-      /** `raw` cut where the socket delivered separate chunks (a client that sent `3` and `7` apart). */
+      /** The chunks the message arrived in, when it used exactly those (a client that sent `3` and `7` apart). */
       pieces: Buffer[]
+      terminator: Terminator
     }
   /** Nothing (complete) arrived in time. */
   | { kind: 'silent' }
   | { kind: 'closed' }
   | { kind: 'reset' }
+
+const ENDING: Record<Terminator, string> = { none: '', lf: '\n', crlf: '\r\n', nul: '\0' }
 
 export type ConnectResult = { ok: true; conn: Conn } | { ok: false; err: NodeJS.ErrnoException; elapsedMs: number; id: number }
 
@@ -38,9 +41,12 @@ export interface ConnectOptions {
 }
 
 export class Conn {
-  private pending: Buffer = Buffer.alloc(0)
-  /** Where each delivered chunk ends inside `pending`. */
-  private marks: number[] = []
+  /** Chunks that arrived and were not handed to the framer yet (what `collect` returns byte for byte). */
+  private queue: Buffer[] = []
+  private queued = 0
+  private readonly framer = new Framer({ maxMessageBytes: MAX_PENDING })
+  /** Chunks handed to the framer since the last message it cut (a client's `3` and `7` sent apart). */
+  private sinceFrame: Buffer[] = []
   private lastDataAt = 0
   private wake: (() => void) | null = null
   /** How the peer's side ended, once it did. */
@@ -64,9 +70,9 @@ export class Conn {
     socket.on('data', (d: Buffer) => {
       log.bytes(id, 'in', d)
       this.lastDataAt = Date.now()
-      if (this.pending.length < MAX_PENDING) {
-        this.pending = this.pending.length ? Buffer.concat([this.pending, d]) : d
-        this.marks.push(this.pending.length)
+      if (this.queued + this.framer.buffered < MAX_PENDING) {
+        this.queue.push(d)
+        this.queued += d.length
       }
       this.poke()
     })
@@ -166,48 +172,46 @@ export class Conn {
 
   /** Bytes that arrived and are not yet part of a message. */
   get unread(): number {
-    return this.pending.length
+    return this.queued + this.framer.buffered
+  }
+
+  private feed(): void {
+    for (const chunk of this.queue) {
+      this.framer.push(chunk)
+      this.sinceFrame.push(chunk)
+    }
+    this.queue = []
+    this.queued = 0
   }
 
   /** The next message of the expected shape within `waitMs`, or why none came. */
   async read(expect: Expect, waitMs: number): Promise<ReadResult> {
     const deadline = Date.now() + waitMs
     for (;;) {
+      this.feed()
       const now = Date.now()
       const over = this.ended !== 'open' || this.socket.destroyed
-      if (this.pending.length) {
-        const quiet = over || now - this.lastDataAt >= this.quietMs || now >= deadline
-        const { skipped, frame } = nextFrame(this.pending, expect, quiet)
+      if (this.framer.buffered) {
+        // A message whose shape says it is unfinished (an open `[`) gets a longer quiet moment.
+        const quietFor = this.framer.unfinished ? 4 * this.quietMs : this.quietMs
+        const quiet = over || now - this.lastDataAt >= quietFor || now >= deadline
+        const frame = this.framer.next(expect, quiet)
         if (frame) {
-          const used = skipped + frame.consumed
-          const raw = Buffer.from(this.pending.subarray(0, used))
           const bytes = Buffer.from(frame.bytes)
-          const pieces = this.consume(used, raw)
-          return { kind: 'message', bytes, text: frame.text ?? bytes.toString('utf8'), raw, pieces }
+          const raw = Buffer.concat([bytes, Buffer.from(ENDING[frame.terminator])])
+          // Chunk boundaries tell two sends apart only when the message used exactly the chunks that came.
+          const pieces = this.framer.buffered === 0 ? this.sinceFrame : [raw]
+          this.sinceFrame = []
+          return { kind: 'message', bytes, text: bytes.toString('utf8'), raw, pieces, terminator: frame.terminator }
         }
-        if (skipped) this.consume(skipped)
-        if (this.pending.length === 0) continue
+        if (this.framer.buffered === 0) continue
       }
-      if (over && this.pending.length === 0) return { kind: this.ended === 'peer-reset' ? 'reset' : 'closed' }
+      if (over && this.framer.buffered === 0 && this.queued === 0)
+        return { kind: this.ended === 'peer-reset' ? 'reset' : 'closed' }
       if (now >= deadline) return { kind: 'silent' }
-      const untilQuiet = this.pending.length ? this.lastDataAt + this.quietMs - now : Infinity
-      await this.sleep(Math.min(deadline - now, untilQuiet))
+      const untilQuiet = this.framer.buffered ? this.lastDataAt + this.quietMs - now : Infinity
+      await this.sleep(Math.min(deadline - now, Math.max(1, untilQuiet)))
     }
-  }
-
-  /** Drop `n` bytes from the front of `pending`; returns them cut at chunk boundaries. */
-  private consume(n: number, raw?: Buffer): Buffer[] {
-    const pieces: Buffer[] = []
-    let from = 0
-    while (this.marks.length && this.marks[0] <= n) {
-      const end = this.marks.shift()!
-      if (raw && end > from) pieces.push(raw.subarray(from, end))
-      from = end
-    }
-    if (raw && from < n) pieces.push(raw.subarray(from, n))
-    this.marks = this.marks.map((m) => m - n)
-    this.pending = this.pending.subarray(n)
-    return pieces
   }
 
   /**
@@ -218,15 +222,25 @@ export class Conn {
     const started = Date.now()
     for (;;) {
       const now = Date.now()
+      const have = this.unread > 0
       if (this.ended !== 'open' || this.socket.destroyed) break
-      if (this.pending.length === 0 && now - started >= firstWaitMs) break
-      if (this.pending.length && now - this.lastDataAt >= quietMs) break
-      const wait = this.pending.length ? this.lastDataAt + quietMs - now : started + firstWaitMs - now
+      if (!have && now - started >= firstWaitMs) break
+      if (have && now - this.lastDataAt >= quietMs) break
+      const wait = have ? this.lastDataAt + quietMs - now : started + firstWaitMs - now
       await this.sleep(wait)
     }
-    const out = this.pending
-    this.consume(out.length)
-    return out
+    const parts: Buffer[] = []
+    if (this.framer.buffered) {
+      // Left over from the last message (rare): taken whole, with the ending it had.
+      const rest = this.framer.next({ kind: 'text' }, true)
+      if (rest) parts.push(Buffer.from(rest.bytes), Buffer.from(ENDING[rest.terminator]))
+      this.framer.clear()
+    }
+    parts.push(...this.queue)
+    this.queue = []
+    this.queued = 0
+    this.sinceFrame = []
+    return Buffer.concat(parts)
   }
 
   /** Wait until the peer ends the connection or `waitMs` passes. */

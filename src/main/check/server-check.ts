@@ -14,19 +14,9 @@ import { DEFAULT_ACK, GREETING_TEXT } from '@shared/settings'
 import { diagnose } from '../doctor/doctor'
 import { isThisMachine, listenersOn } from '../doctor/system'
 import { formatList, isDedupOf, randomInt, randomSet, type Rng } from '../exercises/sets'
-import { clean, quote } from '../wire/parse'
+import { clean, parseAnswer, quote } from '../wire/parse'
 import type { Expect } from '../wire/framer'
-import {
-  greetingMatch,
-  judgeDuplicates,
-  listsIn,
-  oneNumberIn,
-  orderOf,
-  pickAnswer,
-  phraseEnd,
-  outputLines,
-  type FoundList,
-} from './answers'
+import { greetingMatch, judgeDuplicates, listsIn, orderOf, pickAnswer, phraseEnd, outputLines, type FoundList } from './answers'
 import { Results, specsFor } from './checks'
 import { Conn, codeOf } from './conn'
 import { EvidenceLog } from './evidence'
@@ -593,8 +583,9 @@ async function readAnswer(run: ServerRun, a: AdderConn, checkExtra = true): Prom
   const r = await a.c.read(NUMBER_EXPECT, run.replyWaitMs)
   if (r.kind === 'silent') return { none: 'silent' }
   if (r.kind === 'closed' || r.kind === 'reset') return { none: r.kind }
-  const value = clean(r.text).startsWith('error') ? null : oneNumberIn(r.text)
-  if (value === null) return { none: 'unreadable', text: r.text }
+  const parsed = clean(r.text).startsWith('error') ? null : parseAnswer(r.text)
+  if (!parsed?.ok) return { none: 'unreadable', text: r.text }
+  const value = parsed.value.value
   const extra = checkExtra ? await a.c.collect(run.quietMs, run.quietMs) : Buffer.alloc(0)
   return { value, text: r.text, extra }
 }

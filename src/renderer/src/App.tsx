@@ -2,6 +2,7 @@
 
 import { useEffect, useState, type ReactNode } from 'react'
 import type { Exercise } from '@shared/settings'
+import { LinkBanner, LinkDot } from './components/LinkBanner'
 import { CapturePage } from './pages/CapturePage'
 import { ConnectionsPage } from './pages/ConnectionsPage'
 import { ExercisePage } from './pages/ExercisePage'
@@ -114,7 +115,6 @@ function NavBadge({ id }: { id: PageId }): ReactNode {
 }
 
 function Sidebar({ page }: { page: PageId }): ReactNode {
-  const mode = useApp((s) => (s.link.wasOpen || s.link.state === 'open' ? 'ok' : 'wait'))
   return (
     <nav className="sidebar" aria-label="Pages">
       <div className="brand">
@@ -122,7 +122,7 @@ function Sidebar({ page }: { page: PageId }): ReactNode {
           ⇄
         </span>
         <span className="brand-name">SocketLab</span>
-        <span className={`brand-dot ${mode}`} title={mode === 'ok' ? 'Connected to the engine' : 'Connecting…'} />
+        <LinkDot />
       </div>
       {NAV.map((g) => (
         <div className="nav-group" key={g.group}>
@@ -146,24 +146,6 @@ function Sidebar({ page }: { page: PageId }): ReactNode {
       ))}
       <div className="sidebar-foot small muted">Alt+1…{PAGE_IDS.length} switch pages</div>
     </nav>
-  )
-}
-
-function LinkBanner(): ReactNode {
-  const link = useApp((s) => s.link)
-  if (link.state === 'open') return null
-  if (!link.wasOpen && link.state === 'connecting' && link.attempt === 0) {
-    return (
-      <div className="banner info" role="status" data-testid="link-banner">
-        Connecting to SocketLab…
-      </div>
-    )
-  }
-  return (
-    <div className="banner err" role="alert" data-testid="link-banner">
-      <b>Lost the connection to SocketLab</b> — reconnecting{link.attempt > 1 ? ` (attempt ${link.attempt})` : ''}… Servers and
-      clients keep running in the engine; keep the terminal that started SocketLab open.
-    </div>
   )
 }
 

@@ -1,6 +1,10 @@
 // The renderer's only way to the host. In the Electron window the preload exposes `window.socketlab`;
 // in browser mode there is no preload, so the same `SocketLabBridge` is built here over the loopback
-// WebSocket (`/bridge?token=…`), with automatic reconnection and a status the UI shows as a banner.
+// WebSocket (`/bridge`, let in by the browser's sign-in cookie), with automatic reconnection and a
+// status the UI shows as a banner. Two ways the link can end are told apart, because the student's
+// next move differs: 'lost' (the socket dropped: wait, it reconnects) and 'stopped' (the engine said
+// goodbye: Ctrl+C or a closed terminal; nothing will answer until `npm start` runs again, so every
+// waiting and every new command fails at once instead of hanging).
 
 import {
   COMMAND_NAMES,
@@ -12,7 +16,7 @@ import {
   type WebRequest,
 } from '@shared/contract'
 
-export type LinkState = 'connecting' | 'open' | 'lost'
+export type LinkState = 'connecting' | 'open' | 'lost' | 'stopped'
 
 export interface LinkStatus {
   state: LinkState
@@ -38,6 +42,16 @@ declare global {
 /** Commands sent while the socket is down wait this long for it to come back. */
 const QUEUE_TIMEOUT_MS = 15_000
 const MAX_BACKOFF_MS = 4_000
+/** WebSocket close code "going away": the server is shutting down (a goodbye whose frame was lost). */
+const GOING_AWAY = 1001
+
+export const ENGINE_STOPPED_ERROR =
+  'SocketLab has stopped (Ctrl+C or its terminal was closed). Start it again with "npm start" in the SocketLab folder.'
+
+/** Can a command be sent now, or soon (queued until the link is back)? */
+export function engineReachable(status: LinkStatus): boolean {
+  return status.state !== 'stopped'
+}
 
 type Pending = { resolve: (r: CommandResult<unknown>) => void; timer?: ReturnType<typeof setTimeout> }
 
@@ -59,6 +73,8 @@ export function createWebBridge(
   let socket: SocketLike | null = null
   let nextId = 1
   let closed = false
+  /** The engine said goodbye: no reconnection, every command fails at once. */
+  let stopped = false
   let status: LinkStatus = { state: 'connecting', attempt: 0, wasOpen: false }
   const statusListeners = new Set<(s: LinkStatus) => void>()
   const batchListeners = new Set<(b: EventBatch) => void>()
@@ -81,8 +97,26 @@ export function createWebBridge(
     }
   }
 
+  /** Answer what was sent with an error; with `andQueued`, what waits to be sent too. */
+  const failAll = (error: string, andQueued = true): void => {
+    for (const [, pending] of inFlight) pending.resolve({ ok: false, error })
+    inFlight.clear()
+    if (!andQueued) return
+    for (const { pending } of queued.splice(0)) {
+      if (pending.timer) clearTimeout(pending.timer)
+      pending.resolve({ ok: false, error })
+    }
+  }
+
+  const stop = (): void => {
+    if (stopped) return
+    stopped = true
+    failAll(ENGINE_STOPPED_ERROR)
+    setStatus({ state: 'stopped', attempt: 0, wasOpen: status.wasOpen })
+  }
+
   const connect = (): void => {
-    if (closed) return
+    if (closed || stopped) return
     const ws = makeSocket(url)
     socket = ws
     ws.onopen = () => {
@@ -104,16 +138,17 @@ export function createWebBridge(
           inFlight.delete(frame.id)
           pending.resolve(frame.result)
         }
+      } else if (frame.kind === 'goodbye') {
+        stop()
       }
     }
     ws.onerror = () => undefined
-    ws.onclose = () => {
+    ws.onclose = (ev) => {
       if (socket !== ws) return
       socket = null
-      for (const [, pending] of inFlight) {
-        pending.resolve({ ok: false, error: 'The connection to SocketLab dropped before the answer came. Try again.' })
-      }
-      inFlight.clear()
+      if (!closed && (ev as { code?: unknown } | null)?.code === GOING_AWAY) stop()
+      if (stopped) return
+      failAll('The connection to SocketLab dropped before the answer came. Try again.', false)
       if (closed) return
       const attempt = status.state === 'open' ? 1 : status.attempt + 1
       setStatus({ state: 'lost', attempt, wasOpen: status.wasOpen })
@@ -128,6 +163,7 @@ export function createWebBridge(
 
   const call = (name: CommandName, args: unknown): Promise<CommandResult<unknown>> =>
     new Promise((resolve) => {
+      if (stopped) return resolve({ ok: false, error: ENGINE_STOPPED_ERROR })
       const request: WebRequest = { id: nextId++, name, args }
       const pending: Pending = { resolve }
       if (socket && socket.readyState === 1) {
@@ -174,10 +210,9 @@ function electronLink(bridge: SocketLabBridge): BridgeLink {
   return { bridge, status: () => status, onStatus: () => () => undefined, close: () => undefined }
 }
 
-/** The address of the browser-mode bridge for the page at `location`. */
-export function bridgeUrl(loc: Pick<Location, 'host' | 'search'>): string {
-  const token = new URLSearchParams(loc.search).get('token') ?? ''
-  return `ws://${loc.host}/bridge?token=${encodeURIComponent(token)}`
+/** The address of the browser-mode bridge for the page at `location` (the cookie goes along by itself). */
+export function bridgeUrl(loc: Pick<Location, 'host'>): string {
+  return `ws://${loc.host}/bridge`
 }
 
 let link: BridgeLink | null = null

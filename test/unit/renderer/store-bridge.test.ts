@@ -4,7 +4,14 @@
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { EventBatch, Snapshot, WebFrame, WebRequest } from '@shared/contract'
-import { bridgeUrl, createWebBridge, type LinkStatus, type SocketLike } from '@renderer/bridge'
+import {
+  bridgeUrl,
+  createWebBridge,
+  ENGINE_STOPPED_ERROR,
+  engineReachable,
+  type LinkStatus,
+  type SocketLike,
+} from '@renderer/bridge'
 import { defaultSettings } from '@renderer/store/settings'
 import { connectStore, createActions, createAppStore } from '@renderer/store/store'
 
@@ -26,9 +33,9 @@ class FakeSocket implements SocketLike {
     this.readyState = 1
     this.onopen?.({})
   }
-  drop(): void {
+  drop(code = 1006): void {
     this.readyState = 3
-    this.onclose?.({})
+    this.onclose?.({ code })
   }
   frame(f: WebFrame): void {
     this.onmessage?.({ data: JSON.stringify(f) })
@@ -58,8 +65,8 @@ describe('browser-mode bridge', () => {
   })
   afterEach(() => vi.useRealTimers())
 
-  it('addresses the bridge on the page’s own host with its token', () => {
-    expect(bridgeUrl({ host: '127.0.0.1:4321', search: '?token=a-b_c' })).toBe('ws://127.0.0.1:4321/bridge?token=a-b_c')
+  it('addresses the bridge on the page’s own host, with no secret in the address (the cookie goes along)', () => {
+    expect(bridgeUrl({ host: '127.0.0.1:4321' })).toBe('ws://127.0.0.1:4321/bridge')
   })
 
   it('queues commands until open, then matches results by id', async () => {
@@ -122,6 +129,51 @@ describe('browser-mode bridge', () => {
     link.close()
   })
 
+  it('tells a stopped engine from a lost link: after its goodbye every waiting and new command fails at once', async () => {
+    const link = createWebBridge('ws://x', make)
+    const statuses: LinkStatus[] = []
+    link.onStatus((s) => statuses.push({ ...s }))
+    sockets[0].open()
+    const inFlight = link.bridge.clientStart({ exercise: 'adder', host: '127.0.0.1', port: 5 })
+    sockets[0].frame({ kind: 'goodbye' })
+    expect(await inFlight).toEqual({ ok: false, error: ENGINE_STOPPED_ERROR })
+    expect(link.status()).toEqual({ state: 'stopped', attempt: 0, wasOpen: true })
+    expect(engineReachable(link.status())).toBe(false)
+    sockets[0].drop(1001)
+    // No reconnection, and a new command is answered now, not after the 15 s queue wait.
+    vi.advanceTimersByTime(60_000)
+    expect(sockets).toHaveLength(1)
+    const later = link.bridge.snapshot({})
+    expect(await later).toEqual({ ok: false, error: ENGINE_STOPPED_ERROR })
+    expect(sockets[0].sent.map((r) => r.name)).toEqual(['clientStart'])
+    expect(statuses.map((s) => s.state)).toEqual(['open', 'stopped'])
+    expect(ENGINE_STOPPED_ERROR).toContain('npm start')
+  })
+
+  it('takes close code 1001 ("going away") as a stop even when the goodbye frame was lost', async () => {
+    const link = createWebBridge('ws://x', make)
+    sockets[0].open()
+    const inFlight = link.bridge.snapshot({})
+    sockets[0].drop(1001)
+    expect(await inFlight).toEqual({ ok: false, error: ENGINE_STOPPED_ERROR })
+    expect(link.status().state).toBe('stopped')
+    vi.advanceTimersByTime(60_000)
+    expect(sockets).toHaveLength(1)
+  })
+
+  it('a plain drop keeps commands that wait to be sent, and the engine counts as reachable', () => {
+    const link = createWebBridge('ws://x', make)
+    const queued = link.bridge.systemInterfaces({})
+    sockets[0].drop() // refused before it ever opened
+    expect(link.status().state).toBe('lost')
+    expect(engineReachable(link.status())).toBe(true)
+    vi.advanceTimersByTime(250)
+    sockets[1].open()
+    expect(sockets[1].sent.map((r) => r.name)).toEqual(['systemInterfaces'])
+    sockets[1].frame({ kind: 'result', id: sockets[1].sent[0].id, result: { ok: true, value: [] } })
+    return expect(queued).resolves.toEqual({ ok: true, value: [] })
+  })
+
   it('feeds the store: link status, batches, and a snapshot after every (re)connection', async () => {
     const link = createWebBridge('ws://x', make)
     const store = createAppStore(defaultSettings())
@@ -152,5 +204,7 @@ describe('browser-mode bridge', () => {
     vi.advanceTimersByTime(250)
     sockets[1].open()
     expect(sockets[1].sent.map((r) => r.name)).toContain('snapshot')
+    sockets[1].frame({ kind: 'goodbye' })
+    expect(store.getState().link.state).toBe('stopped')
   })
 })

@@ -4,6 +4,7 @@
 import { useState, type ReactNode } from 'react'
 import { appStore, setHost, useApp } from '../store'
 import { FieldRow, TextField } from './fields'
+import { ENGINE_STOPPED_HINT, useEngineReachable } from './LinkBanner'
 
 /** One action at a time: `busy` while it runs; a call meanwhile is ignored. */
 export function useBusy(): [busy: boolean, run: (action: () => Promise<unknown>) => Promise<void>] {
@@ -44,12 +45,14 @@ export function StartStopButton(p: {
   stop: ReactNode
   testids: { start: string; stop: string }
 }): ReactNode {
+  const reachable = useEngineReachable()
+  const title = reachable ? undefined : ENGINE_STOPPED_HINT
   return p.running ? (
-    <button type="submit" className="btn danger" disabled={p.busy} data-testid={p.testids.stop}>
+    <button type="submit" className="btn danger" disabled={p.busy || !reachable} title={title} data-testid={p.testids.stop}>
       {p.stop}
     </button>
   ) : (
-    <button type="submit" className="btn primary" disabled={p.busy} data-testid={p.testids.start}>
+    <button type="submit" className="btn primary" disabled={p.busy || !reachable} title={title} data-testid={p.testids.start}>
       {p.start}
     </button>
   )
