@@ -230,6 +230,19 @@ describe('check server against a running server', () => {
     }
   })
 
+  it('a server that splits pairs on commas gets `1,1` on a new connection after it could not read `1 1`', async () => {
+    const { startPythonServer } = await import('../helpers/python')
+    const py = await startPythonServer('adder_server_threaded.py', ['--sep', ','])
+    try {
+      const r = await runCheck(['server', 'adder-many', '--host', '127.0.0.1', '--port', String(py.port)])
+      expect(r.code, r.stdout).toBe(0)
+      expect(r.check('sums').detail).toMatch(/sent with a comma \(`3,7`\): `3 7` could not be read/)
+      expect(r.check('concurrent').ok).toBe(true)
+    } finally {
+      await py.stop()
+    }
+  })
+
   it('a server that cannot be reached: exit 1, every other check not run, and the doctor says why', async () => {
     const port = await freePort()
     const r = await runCheck(['server', 'dedup', '--host', '127.0.0.1', '--port', String(port)])

@@ -67,6 +67,8 @@ class ServerRun {
   readonly replyMs: number
   /** Names sent to an adder server, for the printed-names check. */
   readonly names: string[] = []
+  /** The pair separator the server read (`3 7`, or `3,7` when it could not read a space). */
+  sep = ' '
   readonly rng: Rng
 
   constructor(
@@ -640,6 +642,7 @@ async function adderChecks(run: ServerRun, first: Conn): Promise<void> {
       } else await retry.c.close()
     }
   }
+  run.sep = sep
   answers.push({ x: 1, y: 1, ans: firstAns, conn: session.c.id })
   if ('value' in firstAns)
     for (const [x, y] of pairs.slice(1)) {
@@ -744,7 +747,7 @@ async function concurrencyChecks(run: ServerRun): Promise<void> {
     res.na('no-crossing', 'Not checked.', [k1.c.id])
     return
   }
-  const sep = ' '
+  const sep = run.sep
   const warm = await ask(run, k1, 2, 3, sep)
   const open: AdderConn[] = [k1]
   const fixThreads =
