@@ -22,7 +22,18 @@ const serve = (exercise, extra = []) =>
   startServer({
     label: `socketlab serve ${exercise}`,
     cmd: process.execPath,
-    args: [join(root, 'bin/socketlab.js'), 'serve', exercise, '--host', 'loopback', '--port', '0', '--max-per-address', '20000', ...extra],
+    args: [
+      join(root, 'bin/socketlab.js'),
+      'serve',
+      exercise,
+      '--host',
+      'loopback',
+      '--port',
+      '0',
+      '--max-per-address',
+      '20000',
+      ...extra,
+    ],
     ready: /on port (\d+)/,
   })
 
@@ -145,7 +156,10 @@ async function main() {
     '|---|---:|---:|---:|',
     ...Object.entries(path)
       .filter(([k]) => k !== 'normal')
-      .map(([k, v]) => `| reply to a 64 KiB message of ${k} (median of 15) | ${f(path.normal)} ms (\`3 7\`) | ${f(v)} ms | ${f(v / path.normal, 1)}× |`),
+      .map(
+        ([k, v]) =>
+          `| reply to a 64 KiB message of ${k} (median of 15) | ${f(path.normal)} ms (\`3 7\`) | ${f(v)} ms | ${f(v / path.normal, 1)}× |`,
+      ),
     `| good client p99, 10 adder clients, while ${ATTACKERS} peers pipeline and never read | ${f(pipe.base.p99)} ms | ${f(pipe.attacked.p99)} ms | ${f(pipe.attacked.p99 / pipe.base.p99, 1)}× |`,
     `| good client requests/s, same | ${f(pipe.base.rps, 0)} | ${f(pipe.attacked.rps, 0)} | ${f(pipe.attacked.rps / pipe.base.rps)}× |`,
     `| server resident memory, same | ${f(pipe.rssBefore, 1)} MiB | ${f(pipe.rssDuring, 1)} MiB | +${f(pipe.rssDuring - pipe.rssBefore, 1)} MiB |`,

@@ -93,7 +93,6 @@ export function load(config) {
   })
 }
 
-
 /** User plus system CPU time of a process, in milliseconds (Linux /proc). */
 export function cpuMs(pid) {
   try {
