@@ -218,7 +218,8 @@ export const LIMIT_SETTINGS: Descriptors<ServerLimits> = {
     max: 100_000,
     default: 20_000,
     help: 'Connections beyond this are told "error: server full" and closed. Never more than the open-file limit allows.',
-    reached: 'the new connection gets `error: server full (N clients)` and is closed; the Server pane shows it',
+    reached:
+      'the new connection gets `error: server full (N clients)` and is closed; the Server pane shows it. Never more than the open-file limit leaves room for',
   },
   maxPerAddress: {
     kind: 'integer',

@@ -18,6 +18,8 @@ export class AdderServer implements PeerMachine {
   expect: Expect | null = NAME
   private name = ''
 
+  constructor(private readonly ctx?: Pick<PeerContext, 'consoleOpen'>) {}
+
   start(): Action[] {
     return []
   }
@@ -39,11 +41,13 @@ export class AdderServer implements PeerMachine {
     }
     const [a, b] = pair.value
     const answer = a + b
-    return [
+    const actions: Action[] = [
       { do: 'send', data: String(answer) },
-      { do: 'print', text: `${this.name}: ${a} + ${b} = ${answer}` },
       { do: 'result', result: { kind: 'adder', a, b, answer } },
     ]
+    // The hot path under Many clients: the line is composed only when the console would show it.
+    if (this.ctx?.consoleOpen?.() !== false) actions.push({ do: 'print', text: `${this.name}: ${a} + ${b} = ${answer}` })
+    return actions
   }
 
   private named(name: string): Action[] {

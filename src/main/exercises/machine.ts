@@ -73,6 +73,8 @@ export interface PeerContext {
   timing: PeerTiming
   /** Client: the server is one of this app's own, one at a time, and busy with another client now. */
   serverBusy?: () => boolean
+  /** Would a routine console line be shown now (the console's rate limit)? A hot path skips composing it. */
+  consoleOpen?: () => boolean
 }
 
 /** Python's `print('Got connection from', addr)`. */

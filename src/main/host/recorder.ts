@@ -73,6 +73,10 @@ export function toTrafficMessage(m: RecordedMessage, many = false): TrafficMessa
   return msg
 }
 
+function endKey(e: { address: string; port: number }): string {
+  return `${e.address}|${e.port}`
+}
+
 /** A bounded history: the newest `max` items, oldest first. */
 class History<T> {
   private items: T[] = []
@@ -89,9 +93,11 @@ class History<T> {
 
 class RecordedConnection implements ConnectionHandle {
   dirty = false
+  /** Whether this server-side end was checked for being one of this app's own Many-clients crowd. */
+  crowdChecked = false
   constructor(
     readonly info: ConnectionInfo,
-    readonly many: boolean,
+    public many: boolean,
     private readonly recorder: Recorder,
   ) {}
 
@@ -141,6 +147,8 @@ export class Recorder implements ConnectionSink {
   private readonly connections = new Map<string, RecordedConnection>()
   private readonly closedOrder: string[] = []
   private readonly dirty = new Set<RecordedConnection>()
+  /** Local endpoints of this app's Many-clients connections: their server ends belong to the crowd too. */
+  private readonly crowdEnds = new Set<string>()
   private readonly listeners = new Set<Listener>()
   private readonly messageListeners = new Set<Listener>()
   private readonly lineListeners = new Set<Listener>()
@@ -211,6 +219,7 @@ export class Recorder implements ConnectionSink {
 
   updateConnection(conn: RecordedConnection, patch: ConnectionPatch): void {
     Object.assign(conn.info, patch)
+    if (conn.many && patch.local) this.crowdEnds.add(endKey(patch.local))
     this.emit({ type: 'conn-updated', connId: conn.info.connId, ...patch })
   }
 
@@ -223,6 +232,7 @@ export class Recorder implements ConnectionSink {
     if (limit) info.closeLimit = limit
     this.dirty.delete(conn)
     conn.dirty = false
+    if (conn.many && info.role === 'client' && info.local) this.crowdEnds.delete(endKey(info.local))
     this.emit({
       type: 'conn-closed',
       connId: info.connId,
@@ -257,6 +267,11 @@ export class Recorder implements ConnectionSink {
   }
 
   recordMessage(conn: RecordedConnection, dir: 'in' | 'out', data: Uint8Array | string, size?: number): number {
+    if (!conn.crowdChecked) {
+      // A server end's first message comes after its client connected: by then the crowd's ends are known.
+      conn.crowdChecked = true
+      if (conn.info.role === 'server' && this.crowdEnds.has(endKey(conn.info.remote))) conn.many = true
+    }
     const t = Date.now()
     const seq = (conn.many ? this.manyRing : this.ring).push(conn.info.connId, dir, data, t, size)
     if (this.messageListeners.size) {

@@ -17,6 +17,11 @@ export class ConsoleGate {
     private readonly perSecond: number,
   ) {}
 
+  /** Would a line be printed now (without counting one)? Lets a hot path skip composing it. */
+  get open(): boolean {
+    return this.used < this.perSecond || Date.now() - this.windowStart >= 1000
+  }
+
   /** May one more line be printed now? */
   allow(): boolean {
     const now = Date.now()

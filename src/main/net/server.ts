@@ -264,7 +264,11 @@ export class ExerciseServer {
     const known =
       this.rtt.get(address) ?? (this.local.has(address) || isLoopbackAddress(address) ? { srtt: 0.5, rttvar: 0.25 } : undefined)
     const timing = new LinkTiming({ quietMs: wire.quietMs, paceMs: wire.paceMs }, known)
-    const machine = createServerMachine(exercise, { wire, rng, peerLabel, timing }, { setSize })
+    const machine = createServerMachine(
+      exercise,
+      { wire, rng, peerLabel, timing, consoleOpen: () => this.console.open },
+      { setSize },
+    )
     const session = new Session(socket, machine, {
       ownerId: this.serverId,
       wire,

@@ -32,6 +32,7 @@ export interface Frame {
 /** How far into a message raw bytes are still looked for past a line ending (raw lists are short). */
 const BINARY_WINDOW = 128
 const LF = 0x0a
+const EMPTY = Buffer.alloc(0)
 const CR = 0x0d
 const NUL = 0x00
 
@@ -80,6 +81,21 @@ interface Scan {
   pickleEnd: number
 }
 
+/** Forget what was learned, in place (once per message on the hot path: no allocation). */
+function resetScan(s: Scan): Scan {
+  s.scanned = 0
+  s.lead = 0
+  s.body = -1
+  s.end = -1
+  s.open = -1
+  s.depth = 0
+  s.close = -1
+  s.binaryAt = -1
+  s.pickle = null
+  s.pickleEnd = -1
+  return s
+}
+
 function freshScan(): Scan {
   return {
     scanned: 0,
@@ -102,7 +118,7 @@ export interface FramerOptions {
 
 export class Framer {
   /** Pending bytes live at data[off, off + len). */
-  private data: Buffer = Buffer.alloc(0)
+  private data: Buffer = EMPTY
   private off = 0
   private len = 0
   /** `data` is our own buffer (appendable); otherwise it is a socket chunk we may slice but not write. */
@@ -158,10 +174,10 @@ export class Framer {
 
   /** Drop everything pending (a closing session, a message too long). */
   clear(): void {
-    this.data = Buffer.alloc(0)
+    this.data = EMPTY
     this.off = this.len = 0
     this.owned = false
-    this.scan = freshScan()
+    resetScan(this.scan)
   }
 
   /**
@@ -381,9 +397,9 @@ export class Framer {
   private consume(n: number): void {
     this.off += n
     this.len -= n
-    this.scan = freshScan()
+    resetScan(this.scan)
     if (this.len === 0) {
-      this.data = Buffer.alloc(0)
+      this.data = EMPTY
       this.off = 0
       this.owned = false
     }
