@@ -120,8 +120,11 @@ export type ErrorDetail =
       /** A nearby port that was free a moment ago. */
       free?: number
     }
-  /** A client could not connect: the connection doctor's diagnosis (check helper, issue 12 section 4). */
-  | { kind: 'connect-failed'; diagnosis: Diagnosis }
+  /**
+   * A client could not connect: the connection doctor's diagnosis (check helper, issue 12 section 4). The
+   * port-in-use fields are declared absent here so code written before this was a union still reads them.
+   */
+  | { kind: 'connect-failed'; diagnosis: Diagnosis; port?: never; holder?: never; free?: never }
 
 /** Every command answers with this; `field` names the form control the error belongs next to. */
 export type CommandResult<T> = { ok: true; value: T } | { ok: false; error: string; field?: string; detail?: ErrorDetail }
