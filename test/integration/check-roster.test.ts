@@ -19,11 +19,18 @@ afterAll(() => {
 
 async function student(script: string): Promise<number> {
   const port = await freePort()
-  const child = spawn('python3', [join(STUDENTS, script), String(port)], { stdio: 'ignore' })
+  const child = spawn('python3', [join(STUDENTS, script), String(port)], { stdio: ['ignore', 'ignore', 'pipe'] })
   children.push(child)
+  let stderr = ''
+  child.stderr!.on('data', (d) => (stderr += d))
   const start = Date.now()
   while (!listenersOn(port, true)?.length) {
-    if (Date.now() - start > 10_000) throw new Error(`${script} did not listen`)
+    if (child.exitCode !== null) {
+      // The port was taken between freePort() and the bind (another test's connection): take another.
+      if (/Address already in use/.test(stderr)) return student(script)
+      throw new Error(`${script} exited: ${stderr}`)
+    }
+    if (Date.now() - start > 20_000) throw new Error(`${script} did not listen on ${port}: ${stderr}`)
     await new Promise((r) => setTimeout(r, 50))
   }
   return port
@@ -47,7 +54,8 @@ describe('check roster', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
   it('ten teams, checked in parallel: a grid per team, CSV and JSON exports, exit 1 when a team fails', async () => {
-    const good = await Promise.all(Array.from({ length: 7 }, () => student('adder_server_threads.py')))
+    const good: number[] = []
+    for (let i = 0; i < 7; i++) good.push(await student('adder_server_threads.py'))
     const newline = await student('adder_server_ack_newline.py')
     const dedup = await student('dedup_server.py')
     const nobody = await freePort()

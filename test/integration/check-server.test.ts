@@ -176,10 +176,17 @@ describe('check server: Run my program with student-style servers', () => {
 /** Start a student's server the way a student does, and wait (without connecting) until it listens. */
 async function startStudent(script: string): Promise<{ port: number; stop: () => void }> {
   const port = await freePort()
-  const child = spawn('python3', [join(STUDENTS, script), String(port)], { stdio: 'ignore' })
+  const child = spawn('python3', [join(STUDENTS, script), String(port)], { stdio: ['ignore', 'ignore', 'pipe'] })
+  let stderr = ''
+  child.stderr!.on('data', (d) => (stderr += d))
   const start = Date.now()
   while (!listenersOn(port, true)?.length) {
-    if (Date.now() - start > 10_000 || child.exitCode !== null) throw new Error(`${script} did not listen`)
+    if (child.exitCode !== null) {
+      // The port was taken between freePort() and the bind (another test's connection): take another.
+      if (/Address already in use/.test(stderr)) return startStudent(script)
+      throw new Error(`${script} exited: ${stderr}`)
+    }
+    if (Date.now() - start > 20_000) throw new Error(`${script} did not listen on ${port}: ${stderr}`)
     await new Promise((r) => setTimeout(r, 50))
   }
   return { port, stop: () => child.kill('SIGKILL') }
