@@ -169,6 +169,6 @@ describe('both ends, and terminals', () => {
     const server = w.lines(srv.serverId)
     expect(server.some((l) => /^ada-1: \d+ \+ \d+ = \d+$/.test(l))).toBe(true)
     // The handout's client closes on q (it sends nothing); the server console says who left.
-    expect(server).toContain('ada-1 closed the connection')
+    await w.waitUntil(() => w.lines(srv.serverId).includes('ada-1 closed the connection'), 'the departure on the server console')
   })
 })

@@ -205,3 +205,10 @@ describe('pipelined messages cost one pass in all', () => {
     expect(performance.now() - t0).toBeLessThan(1500)
   })
 })
+
+describe('raw bytes that happen to hold a bracket', () => {
+  it('are one raw list, not text then a list', () => {
+    const raw = Buffer.from([65, 91, 5, 40, 3, 93])
+    expect(texts([raw], LIST, true)).toEqual([raw.toString('latin1')])
+  })
+})

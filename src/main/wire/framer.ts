@@ -295,7 +295,9 @@ export class Framer {
       !startsLikeNumber(first) &&
       s.open >= 0 &&
       (s.end < 0 || s.open < s.end) &&
-      (s.binaryAt < 0 || s.binaryAt >= s.open)
+      // Text then a list. Control bytes mean raw bytes (`bytes([65, 91, 5])` holds a `[`), unless they
+      // are the pickle that follows the text.
+      (s.binaryAt < 0 || (this.data[this.off + s.open] === 0x80 && s.binaryAt > s.open))
     ) {
       // "It was nice talking to you[3, 14, 15]": the acknowledgement and the list arrived as one chunk.
       const opens = this.opensList(s.open)
