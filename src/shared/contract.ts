@@ -409,7 +409,7 @@ export type EngineEvent =
   | { type: 'server-started'; server: ServerInfo }
   | { type: 'server-stopped'; serverId: string; reason: string }
   | { type: 'client-started'; client: ClientInfo }
-  | { type: 'client-ended'; clientId: string; ok: boolean; error?: string }
+  | { type: 'client-ended'; clientId: string; ok: boolean; error?: string; detail?: ErrorDetail }
   | { type: 'conn-opened'; conn: ConnectionInfo }
   | {
       type: 'conn-updated'

@@ -127,6 +127,25 @@ describe('ports and servers of this app', () => {
   })
 })
 
+describe('the connection doctor next to a failed connection', () => {
+  it('a refused client gets the diagnosis as facts, for the steps and buttons next to its error', async () => {
+    w = watchedHost()
+    const srv = ok(await w.host.call('serverStart', { exercise: 'adder', host: 'loopback', port: 0, oneAtATime: false }))
+    const port = await freePort()
+    const r = await w.host.call('clientStart', { exercise: 'adder', host: '127.0.0.1', port })
+    expect(r.ok).toBe(false)
+    if (r.ok) return
+    expect(r.field).toBe('port')
+    expect(r.detail?.kind).toBe('connect-failed')
+    if (r.detail?.kind !== 'connect-failed') return
+    expect(r.detail.diagnosis.code).toBe('refused')
+    // Our own server is among the facts, so the app can offer it.
+    expect(r.detail.diagnosis.facts.ownServers).toContainEqual({ exercise: 'adder', address: '127.0.0.1', port: srv.port })
+    const ended = w.events.find((e) => e.type === 'client-ended')
+    expect(ended).toMatchObject({ ok: false, detail: { kind: 'connect-failed' } })
+  })
+})
+
 describe('what a reloaded page gets back', () => {
   it('the snapshot carries the consoles, the results and the recent traffic', async () => {
     w = watchedHost()

@@ -155,19 +155,26 @@ export class Host {
           params: args.params ?? {},
           rng: this.rng,
           findOwnServer: (remote) => this.ownServerAt(remote),
+          ownServers: () => this.listening(),
         },
         this.recorder,
       )
       this.clients.set(client.clientId, client)
       this.recorder.emit({ type: 'client-started', client: client.describe() })
       void client.done.then((outcome) => {
-        this.recorder.emit({ type: 'client-ended', clientId: client.clientId, ok: outcome.ok, error: outcome.error })
+        this.recorder.emit({
+          type: 'client-ended',
+          clientId: client.clientId,
+          ok: outcome.ok,
+          error: outcome.error,
+          ...(outcome.detail ? { detail: outcome.detail } : {}),
+        })
         this.clients.delete(client.clientId)
       })
       client.start()
       if (!(await client.connected)) {
         const outcome = await client.done
-        throw new UserError(outcome.error ?? 'Could not connect', outcome.field)
+        throw new UserError(outcome.error ?? 'Could not connect', outcome.field, outcome.detail)
       }
       return client.describe()
     },
@@ -244,6 +251,14 @@ export class Host {
       capturePackets: this.capture.packets?.() ?? [],
       ...this.recorder.history(),
     }
+  }
+
+  /** Where this app's servers listen, for the connection doctor. */
+  private listening(): { exercise: Exercise; address: string; port: number }[] {
+    return [...this.servers.values()].flatMap((s) => {
+      const info = s.describe()
+      return info ? [{ exercise: info.exercise, address: info.address, port: info.port }] : []
+    })
   }
 
   /** The server of ours that takes connections to this endpoint (a client's remote end once connected). */

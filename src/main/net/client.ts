@@ -5,7 +5,7 @@
 // client makes it say so, and wait).
 
 import net from 'node:net'
-import type { ClientInfo, ClientParams, ClientPhase, ExerciseResult, WaitingReason } from '@shared/contract'
+import type { ClientInfo, ClientParams, ClientPhase, ErrorDetail, ExerciseResult, WaitingReason } from '@shared/contract'
 import { plainAddress, type Endpoint } from '@shared/endpoint'
 import type { Exercise, WireSettings } from '@shared/settings'
 import { DEFAULT_LIMITS } from '@shared/settings'
@@ -43,12 +43,16 @@ export interface ClientConfig {
   many?: boolean
   /** Which of this app's servers, if any, takes connections to this endpoint. */
   findOwnServer?: (remote: Endpoint) => OwnServer | undefined
+  /** This app's listening servers, for the connection doctor ("your own server listens on 127.0.0.1 only"). */
+  ownServers?: () => { exercise: Exercise; address: string; port: number }[]
 }
 
 export interface ClientOutcome {
   ok: boolean
   error?: string
   field?: string
+  /** A connection that could not be made: the doctor's diagnosis, for the steps next to the error. */
+  detail?: ErrorDetail
 }
 
 export interface ClientHooks {
@@ -167,10 +171,18 @@ export class ExerciseClient {
     }, wire.connectTimeoutMs)
     const onConnectError = (err: Error): void => {
       clearTimeout(timer)
-      const plain = this.stopped ? { message: 'stopped' } : clientError(err, host, port)
+      const plain = this.stopped
+        ? { message: 'stopped' }
+        : clientError(err, host, port, {
+            elapsedMs: Date.now() - startedAt,
+            localPort: localPort || undefined,
+            ownServers: this.config.ownServers?.(),
+          })
       if (!this.stopped && !this.config.many) this.sink.line(this.ownerId, plain.message, 'error', connId)
       conn.close(plain.message)
-      this.end({ ok: false, error: plain.message, field: plain.field })
+      const detail: ErrorDetail | undefined =
+        'diagnosis' in plain && plain.diagnosis ? { kind: 'connect-failed', diagnosis: plain.diagnosis } : undefined
+      this.end({ ok: false, error: plain.message, field: plain.field, ...(detail ? { detail } : {}) })
     }
     socket.once('error', onConnectError)
     socket.once('connect', () => {
