@@ -3,6 +3,7 @@
 
 import { z } from 'zod'
 import type { CommandName } from '@shared/contract'
+import { captureSchemas } from '../capture/commands'
 import { EXERCISES, GREET_MODES, LIST_ENCODINGS, PAIR_SEPARATORS } from '@shared/settings'
 
 const port = z
@@ -100,10 +101,7 @@ export const commandSchemas = {
   systemInterfaces: none,
   trafficExport: z.object({ format: z.enum(['json', 'text']), connId: id.optional() }).strict(),
   snapshot: none,
-  captureStatus: none,
-  captureStart: z.object({ port: clientPort, interface: text(100).min(1).optional() }).strict(),
-  captureStop: none,
-  captureSave: none,
+  ...captureSchemas,
 } satisfies Record<CommandName, z.ZodType>
 
 export type ValidationFailure = { ok: false; error: string; field?: string }
