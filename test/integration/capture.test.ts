@@ -455,6 +455,88 @@ describe.skipIf(!tsharkAvailable)(`a retransmission, named by tshark’s own ana
   })
 })
 
+/**
+ * A network namespace of the test's own, whose loopback drops the first data segment to the port once
+ * (iptables, inside the namespace only): the sender's TCP sends it again, live.
+ */
+function lossyNamespace(port: number): { ns: string; tshark: string } | string {
+  const ns = `slcap-${process.pid}-${Math.random().toString(36).slice(2, 8)}`
+  const run = (args: string[]): boolean => spawnSync(args[0], args.slice(1), { stdio: 'ignore', timeout: 10_000 }).status === 0
+  if (!run(['ip', 'netns', 'add', ns])) return 'ip netns add failed'
+  dirs.push(`netns:${ns}`)
+  const rule = ['-A', 'INPUT', '-i', 'lo', '-p', 'tcp', '--dport', String(port), '--tcp-flags', 'PSH', 'PSH']
+  const once = ['-m', 'statistic', '--mode', 'nth', '--every', '1000000', '--packet', '0', '-j', 'DROP']
+  if (!run(['ip', '-n', ns, 'link', 'set', 'lo', 'up']) || !run(['ip', 'netns', 'exec', ns, 'iptables', ...rule, ...once]))
+    return 'iptables is not usable in a network namespace here'
+  // tshark inside the namespace: `ip netns exec` replaces itself with tshark, so signals reach it.
+  const tshark = path.join(tmp(), 'tshark-in-netns')
+  writeFileSync(tshark, `#!/bin/sh\nexec ip netns exec ${ns} ${findTshark()} "$@"\n`, { mode: 0o755 })
+  return { ns, tshark }
+}
+
+afterAll(() => {
+  for (const d of dirs) if (d.startsWith('netns:')) spawnSync('ip', ['netns', 'del', d.slice(6)], { stdio: 'ignore' })
+})
+
+const netnsMissing =
+  process.getuid?.() !== 0
+    ? 'it needs root to make a network namespace'
+    : spawnSync('iptables', ['--version'], { stdio: 'ignore' }).status !== 0
+      ? 'iptables is not installed (apt install iptables)'
+      : ''
+
+describe.skipIf(!tsharkAvailable || !!netnsMissing)(
+  `a retransmission on a live loopback${reason || (netnsMissing ? ` (skipped: ${netnsMissing})` : '')}`,
+  () => {
+    it('the first data segment dropped once: tshark sees it sent again, the CLI and the ladder say so', async () => {
+      const port = 5555
+      const bench = lossyNamespace(port)
+      if (typeof bench === 'string') throw new Error(bench)
+      const dir = tmp()
+      const diagram = path.join(dir, 'ladder.svg')
+      const out = new Collect()
+      const err = new Collect()
+      const abort = new AbortController()
+      const run = captureCommand(['--port', String(port), '--interface', 'lo', '--diagram', diagram], out, err, {
+        signal: abort.signal,
+        capture: { tshark: bench.tshark },
+      })
+      const started = Date.now()
+      while (!out.text.includes('press Ctrl+C to stop')) {
+        if (Date.now() - started > 30_000) throw new Error(`the capture did not start: ${err.text}`)
+        await new Promise((r) => setTimeout(r, 20))
+      }
+      const script = [
+        'import socket, threading',
+        'srv = socket.socket(); srv.bind(("127.0.0.1", 5555)); srv.listen()',
+        'def serve():',
+        '    c, _ = srv.accept(); c.recv(1024); c.sendall(b"ack"); c.close()',
+        't = threading.Thread(target=serve); t.start()',
+        's = socket.create_connection(("127.0.0.1", 5555)); s.sendall(b"alice-4821"); print(s.recv(1024).decode()); s.close(); t.join()',
+      ].join('\n')
+      const py = spawn('ip', ['netns', 'exec', bench.ns, 'python3', '-c', script], { stdio: ['ignore', 'pipe', 'pipe'] })
+      let said = ''
+      py.stdout.on('data', (d) => (said += d))
+      expect((await once(py, 'close'))[0]).toBe(0)
+      expect(said.trim()).toBe('ack')
+      while (!out.text.includes('last ACK')) {
+        if (Date.now() - started > 60_000) throw new Error('no teardown captured')
+        await new Promise((r) => setTimeout(r, 20))
+      }
+      abort.abort()
+      expect(await run).toBe(0)
+      const lines = out.text.split('\n').filter((l) => /^\s+\d+\s+\d+\.\d{6}\s/.test(l))
+      const first = lines.findIndex((l) => l.includes('"alice-4821"'))
+      expect(lines[first]).toMatch(/PSH\/ACK\s+seq=1 ack=1 len=10\s+data\s+"alice-4821"$/)
+      const no = Number(lines[first].trim().split(/\s+/)[0])
+      expect(lines[first + 1]).toMatch(new RegExp(`PSH\\/ACK\\s+seq=1 ack=1 len=10\\s+retransmission of #${no}\\s+"alice-4821"$`))
+      expect(parseSvg(readFileSync(diagram, 'utf8')).texts).toContain(
+        `#${no + 1}  Retransmission of #${no}  PSH/ACK  Seq=1 Ack=1 Len=10`,
+      )
+    }, 120_000)
+  },
+)
+
 describe('without tshark: the diagram from the app’s own socket events', () => {
   it('an adder session: connect, accept, each send and recv with its message, close', async () => {
     w = watchedHost()
