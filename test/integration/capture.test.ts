@@ -9,6 +9,7 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { once } from 'node:events'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import http from 'node:http'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
@@ -18,6 +19,7 @@ import type { CapturedPacket, EngineEvent } from '@shared/contract'
 import { ladderFromSocketEvents, laddersFromPackets, socketTrace, type Ladder } from '@shared/ladder'
 import { captureCommand } from '../../src/cli/capture'
 import { liveTsharkCount, type TsharkCaptureService } from '../../src/main/capture'
+import { DOWNLOAD_PREFIX, sendCaptureFile } from '../../src/main/capture/download'
 import { makeEvidence } from '../../src/main/capture/evidence'
 import { findTshark } from '../../src/main/capture/locate'
 import { flagNames, toCapturedPacket } from '../../src/main/capture/packet'
@@ -836,6 +838,30 @@ describe.skipIf(!tsharkAvailable)(`capture files and errors${reason}`, () => {
     ok(await w.host.call('captureStart', { port: 23458, interface: 'lo' }))
     await w.host.close()
     expect(liveTsharkCount()).toBe(0)
+  })
+
+  it('browser mode can stream a prepared file as an HTTP download instead', async () => {
+    w = watchedHost()
+    ok(await w.host.call('captureStart', { port: 23463, interface: 'lo' }))
+    ok(await w.host.call('captureStop', {}))
+    const saved = ok(await w.host.call('captureSave', {}))
+    const server = http.createServer((req, res) =>
+      sendCaptureFile(w!.host.capture, (req.url ?? '').slice(DOWNLOAD_PREFIX.length), res),
+    )
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    try {
+      const base = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}${DOWNLOAD_PREFIX}`
+      const got = await fetch(`${base}${saved.fileId}`)
+      expect(got.status).toBe(200)
+      expect(got.headers.get('content-disposition')).toBe(`attachment; filename="${saved.filename}"`)
+      expect(Buffer.from(await got.arrayBuffer()).equals(readFileSync((w.host.capture as TsharkCaptureService).file()!))).toBe(
+        true,
+      )
+      expect((await fetch(`${base}${'0'.repeat(24)}`)).status).toBe(404)
+      expect((await fetch(`${base}..%2F..%2Fetc%2Fpasswd`)).status).toBe(404)
+    } finally {
+      server.close()
+    }
   })
 
   it('temporary files go when the next capture starts or the service is disposed; a bundle is a zip Python reads', async () => {
