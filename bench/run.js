@@ -8,18 +8,16 @@
 // Cores: this machine has 2. The server under test and the load generator (C, epoll, one thread) are
 // separate processes, so the OS gives each roughly one core; only one server runs at a time.
 
-import { spawn, spawnSync } from 'node:child_process'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
+import { buildLoadGenerator, fdLimit, load, root, rssMiB, startServer, stopServer } from './lib.js'
 
-const root = new URL('..', import.meta.url).pathname
 const node = process.execPath
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const IDLE = Number(process.env.BENCH_IDLE ?? 10_000)
 const LEVELS = (process.env.BENCH_CLIENTS ?? '1,10,100,1000').split(',').map(Number)
-const FD_WANTED = 65_536
 
 const SERVERS = [
   {
@@ -38,6 +36,9 @@ const SERVERS = [
       '20000',
       '--handshake-timeout',
       '600000',
+      // The load generator's thousands of clients all come from 127.0.0.1.
+      '--max-per-address',
+      '20000',
     ],
     ready: /on port (\d+)/,
   },
@@ -56,91 +57,6 @@ const SERVERS = [
     ready: /listening on (\d+)/,
   },
 ]
-
-/** Run a command with its file-descriptor limit raised where the OS allows it. */
-function withFds(cmd, args) {
-  return ['bash', ['-c', `ulimit -n ${FD_WANTED} 2>/dev/null || ulimit -n hard 2>/dev/null; exec "$@"`, 'bench', cmd, ...args]]
-}
-
-function fdLimit() {
-  const r = spawnSync('bash', ['-c', `ulimit -n ${FD_WANTED} 2>/dev/null || ulimit -n hard 2>/dev/null; ulimit -n`], {
-    encoding: 'utf8',
-  })
-  return Number(r.stdout.trim())
-}
-
-function rssMiB(pid) {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-    return m ? Number(m[1]) / 1024 : NaN
-  } catch {
-    return NaN
-  }
-}
-
-function startServer(spec) {
-  return new Promise((resolve, reject) => {
-    const [cmd, args] = withFds(spec.cmd, spec.args)
-    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
-    let head = ''
-    const timer = setTimeout(() => reject(new Error(`${spec.label} did not start: ${head}`)), 20_000)
-    const onData = (d) => {
-      if (head.length < 4096) head += d
-      const m = spec.ready.exec(head)
-      if (m && timer) {
-        clearTimeout(timer)
-        resolve({ child, port: Number(m[1]) })
-      }
-    }
-    // Drain output so a server that prints a line per client never blocks on a full pipe.
-    child.stdout.on('data', onData)
-    child.stderr.on('data', onData)
-    child.on('error', reject)
-  })
-}
-
-function stopServer(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve()
-    const t = setTimeout(() => child.kill('SIGKILL'), 5000)
-    child.once('exit', () => {
-      clearTimeout(t)
-      resolve()
-    })
-    child.kill('SIGTERM')
-  })
-}
-
-const LOADGEN = join(root, 'bench/.build/adder-load')
-
-/** The load generator is C (epoll), so it is never the bottleneck; it is compiled on each run. */
-function buildLoadGenerator() {
-  mkdirSync(join(root, 'bench/.build'), { recursive: true })
-  const r = spawnSync('cc', ['-O2', '-o', LOADGEN, join(root, 'bench/adder-load.c')], { encoding: 'utf8' })
-  if (r.status !== 0)
-    throw new Error(`could not compile the load generator (a C compiler is needed: apt install gcc): ${r.stderr || r.error}`)
-}
-
-function load(config) {
-  return new Promise((resolve) => {
-    const argv = config.idle
-      ? ['idle', config.port, config.clients, config.holdMs]
-      : ['rate', config.port, config.clients, config.warmupMs, config.durationMs]
-    const [cmd, args] = withFds(LOADGEN, argv.map(String))
-    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
-    let out = ''
-    child.stdout.on('data', (d) => (out += d))
-    const t = setTimeout(() => child.kill('SIGKILL'), 120_000)
-    child.on('exit', () => {
-      clearTimeout(t)
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop()))
-      } catch {
-        resolve({ error: `load generator printed ${JSON.stringify(out.slice(0, 200))}` })
-      }
-    })
-  })
-}
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 const fmt = (n, digits = 0) =>

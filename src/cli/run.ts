@@ -1,12 +1,18 @@
 // `socketlab serve|client|capture`: the same host as the app, printing the handout's lines to a terminal.
+// Peer text is printed with control characters made visible, so a classmate's server can never clear the
+// screen, retitle the window or fake a line. The options of the settings come from the one table in
+// src/shared/settings.ts (see options.ts).
 
 import readline from 'node:readline'
 import type { ClientStartArgs, EngineEvent, ServerStartArgs } from '@shared/contract'
-import { EXERCISES, HANDOUT_PORT, type Exercise, type ServerLimits, type WireSettings } from '@shared/settings'
+import { describeConvention } from '@shared/convention'
+import { EXERCISES, HANDOUT_PORT, type Exercise } from '@shared/settings'
 import { Host } from '../main/host/host'
 import { validate } from '../main/host/schemas'
+import { visible } from '../main/wire/text'
 import { captureCommand } from './capture'
-import { flag, integer, numberList, oneOf, parseArgs, text, UsageError, type OptionSpec, type ParsedArgs } from './args'
+import { flag, integer, numberList, parseArgs, text, UsageError, type OptionSpec, type ParsedArgs } from './args'
+import { limitsHelp, limitsOf, settingOptions, wireHelp, wireOf } from './options'
 
 const USAGE = `SocketLab: both peers of the Python socket labs, from a terminal.
 
@@ -19,65 +25,43 @@ Usage:
 Exercises: greeting (Lab 1 task 1), dedup (task 2), intersection (task 3), adder (Lab 2).
 
 serve:
-  --port P              port to listen on (default ${HANDOUT_PORT}; 0 picks a free one)
-  --host H              all (default: every interface), loopback, or one of this machine's addresses
-  --one-at-a-time       serve one client at a time; the next waits (Lab 2 question 1)
-  --set-size N          intersection: how many numbers the server's own set has (default 25)
-  --max-clients N       refuse connections beyond N (default 20000)
-  --max-message-bytes N answer longer messages with an error and close (default 65536)
-  --handshake-timeout MS close a client that says nothing for MS after connecting (default 30000)
+  --port P                    port to listen on (default ${HANDOUT_PORT}; 0 picks a free one)
+  --host H                    all (default: every interface), loopback, or one of this machine's addresses
+  --one-at-a-time             serve one client at a time; the next waits (Lab 2 question 1)
+  --set-size N                intersection: how many numbers the server's own set has (default 25)
 
 client:
-  --host H              the server's IP address or host name (required)
-  --port P              the server's port (default ${HANDOUT_PORT})
-  --name N              adder: the whole client name (default: student-<random suffix>)
-  --script a,a,q        adder: commands to run; without it, commands are read from the keyboard
-  --numbers 1,5,5,9     dedup or intersection: the list to send
-  --count N             dedup: how many random numbers to draw (default: random 25..100)
-  --size N              intersection: how many distinct numbers to send (default 25)
-  --ack TEXT            greeting, dedup, intersection: the acknowledgement (default "It was nice talking to you")
-  --local-port N        bind the client's own port first, as the handout's client does (32451)
+  --host H                    the server's IP address or host name (required)
+  --port P                    the server's port (default ${HANDOUT_PORT})
+  --name N                    adder: the whole client name (default: student-<random suffix>)
+  --script a,a,q              adder: commands to run; without it, commands are read from the keyboard
+  --numbers 1,5,5,9           dedup or intersection: the list to send
+  --count N                   dedup: how many random numbers to draw (default: random 25..100)
+  --size N                    intersection: how many distinct numbers to send (default 25)
+  --ack TEXT                  greeting, dedup, intersection: the acknowledgement (default "It was nice talking to you")
+  --local-port N              bind the client's own port first, as the handout's client does (32451)
 
-wire options (both):
-  --separator S         adder pair separator: space (default), comma, plus
-  --pace MS             gap between two messages sent in a row (default 250)
-  --quiet MS            an unterminated message is complete after MS of quiet (default 100)
-  --list-encoding E     auto (default), text or pickle
-  --greet G             dedup/intersection server: auto (default), always, never
-  --no-answer-greeting  dedup/intersection client: do not answer a greeting
-  --line-mode           end every message with a newline
-  --connect-timeout MS  (default 5000)
-  --reply-timeout MS    (default 5000)
+wire settings:
+${wireHelp()}
+
+limits (serve):
+${limitsHelp()}
 
 Exit status: 0 when the exchange went as the handout says; 1 when it did not (refused, timed out,
 wrong or malformed answer); 2 for a usage error.`
 
-const WIRE_OPTIONS: Record<string, OptionSpec> = {
-  separator: { value: true },
-  pace: { value: true },
-  quiet: { value: true },
-  'list-encoding': { value: true },
-  greet: { value: true },
-  'no-answer-greeting': {},
-  'line-mode': {},
-  'connect-timeout': { value: true },
-  'reply-timeout': { value: true },
-  help: {},
-}
-
 const SERVE_OPTIONS: Record<string, OptionSpec> = {
-  ...WIRE_OPTIONS,
+  ...settingOptions('server', true),
+  help: {},
   port: { value: true },
   host: { value: true },
   'one-at-a-time': {},
   'set-size': { value: true },
-  'max-clients': { value: true },
-  'max-message-bytes': { value: true },
-  'handshake-timeout': { value: true },
 }
 
 const CLIENT_OPTIONS: Record<string, OptionSpec> = {
-  ...WIRE_OPTIONS,
+  ...settingOptions('client', false),
+  help: {},
   port: { value: true },
   host: { value: true },
   name: { value: true },
@@ -87,23 +71,6 @@ const CLIENT_OPTIONS: Record<string, OptionSpec> = {
   size: { value: true },
   ack: { value: true },
   'local-port': { value: true },
-}
-
-function wireOf(args: ParsedArgs): Partial<WireSettings> {
-  const wire: Partial<WireSettings> = {}
-  const set = <K extends keyof WireSettings>(key: K, value: WireSettings[K] | undefined): void => {
-    if (value !== undefined) wire[key] = value
-  }
-  set('pairSeparator', oneOf(args, 'separator', { space: ' ', ' ': ' ', comma: ',', ',': ',', plus: '+', '+': '+' } as const))
-  set('paceMs', integer(args, 'pace', 0, 10_000))
-  set('quietMs', integer(args, 'quiet', 1, 10_000))
-  set('listEncoding', oneOf(args, 'list-encoding', { auto: 'auto', text: 'text', pickle: 'pickle' } as const))
-  set('greetFirst', oneOf(args, 'greet', { auto: 'auto', always: 'always', never: 'never' } as const))
-  if (flag(args, 'no-answer-greeting')) wire.answerGreeting = false
-  if (flag(args, 'line-mode')) wire.lineMode = true
-  set('connectTimeoutMs', integer(args, 'connect-timeout', 1, 120_000))
-  set('replyTimeoutMs', integer(args, 'reply-timeout', 1, 600_000))
-  return wire
 }
 
 function exerciseOf(args: ParsedArgs, command: string): Exercise {
@@ -127,39 +94,48 @@ export interface Io {
   input: NodeJS.ReadableStream
 }
 
-/** Print every console line of this owner as it happens: info to stdout, errors to stderr. */
-function printLines(host: Host, io: Io): () => void {
+/**
+ * Print every console line as it happens (info to stdout, errors to stderr), peer text made visible;
+ * the echo of a typed command only when commands come from --script (at a keyboard it is already there).
+ */
+function printLines(host: Host, io: Io, echo: boolean): () => void {
   return host.onEvent(
     (e: EngineEvent) => {
-      if (e.type === 'line') (e.line.level === 'error' ? io.err : io.out).write(`${e.line.text}\n`)
+      if (e.type !== 'line' || (e.line.level === 'input' && !echo)) return
+      ;(e.line.level === 'error' ? io.err : io.out).write(`${visible(e.line.text)}\n`)
     },
     { linesOnly: true },
   )
+}
+
+/** Say once what the peer's convention is, each time it changes (SocketLab answers in kind). */
+function printConventions(host: Host, io: Io, whose: string): () => void {
+  const shown = new Map<string, string>()
+  return host.onEvent((e) => {
+    if (e.type !== 'conn-updated' || !e.convention) return
+    const words = describeConvention(e.convention)
+    if (shown.get(e.connId) === words) return
+    shown.set(e.connId, words)
+    io.out.write(`(${whose}: ${words}; answering in kind)\n`)
+  })
 }
 
 async function serve(argv: string[], io: Io, signals: NodeJS.EventEmitter): Promise<number> {
   const args = parseArgs(argv, SERVE_OPTIONS)
   if (flag(args, 'help')) return (io.out.write(`${USAGE}\n`), 0)
   const exercise = exerciseOf(args, 'serve')
-  const limits: Partial<ServerLimits> = {}
-  const maxClients = integer(args, 'max-clients', 1, 100_000)
-  const maxBytes = integer(args, 'max-message-bytes', 16, 16 * 1024 * 1024)
-  const handshake = integer(args, 'handshake-timeout', 1, 3_600_000)
-  if (maxClients !== undefined) limits.maxClients = maxClients
-  if (maxBytes !== undefined) limits.maxMessageBytes = maxBytes
-  if (handshake !== undefined) limits.handshakeTimeoutMs = handshake
   const request: ServerStartArgs = {
     exercise,
     host: text(args, 'host') ?? 'all',
     port: integer(args, 'port', 0, 65535) ?? HANDOUT_PORT,
     oneAtATime: flag(args, 'one-at-a-time'),
-    wire: wireOf(args),
-    limits,
+    wire: wireOf(args, 'server'),
+    limits: limitsOf(args),
     setSize: integer(args, 'set-size', 0, 100),
   }
   usable('serverStart', request)
   const host = new Host()
-  printLines(host, io)
+  printLines(host, io, false)
   const started = await host.call('serverStart', request)
   if (!started.ok) {
     io.err.write(`${started.error}\n`)
@@ -187,7 +163,7 @@ async function client(argv: string[], io: Io): Promise<number> {
     exercise,
     host: hostName,
     port: integer(args, 'port', 1, 65535) ?? HANDOUT_PORT,
-    wire: wireOf(args),
+    wire: wireOf(args, 'client'),
     localPort: integer(args, 'local-port', 1, 65535),
     params: {
       name: text(args, 'name'),
@@ -199,12 +175,19 @@ async function client(argv: string[], io: Io): Promise<number> {
   }
   usable('clientStart', request)
   const host = new Host()
-  printLines(host, io)
+  const interactive = script === undefined && (io.input as NodeJS.ReadStream).isTTY === true
+  printLines(host, io, script !== undefined)
+  printConventions(host, io, 'the server')
   const ended = new Promise<{ ok: boolean; error?: string }>((resolve) => {
     host.onEvent((e) => {
       if (e.type === 'client-ended') resolve(e)
     })
   })
+  // At a keyboard, the prompt comes when the client can take a command: after `ack`, after each answer.
+  if (interactive)
+    host.onEvent((e) => {
+      if (e.type === 'client-updated' && e.phase === 'ready') io.out.write('Enter command (a = add, q = quit): ')
+    })
   const started = await host.call('clientStart', request)
   if (!started.ok) {
     // The client already printed why it could not connect (refused, timed out, name not found…).
@@ -215,7 +198,7 @@ async function client(argv: string[], io: Io): Promise<number> {
   const outcome = await ended
   await host.close()
   if (!outcome.ok) {
-    io.err.write(`The exchange did not go as the handout says: ${outcome.error ?? 'unknown error'}\n`)
+    io.err.write(`The exchange did not go as the handout says: ${visible(outcome.error ?? 'unknown error')}\n`)
     return 1
   }
   return 0
@@ -231,12 +214,9 @@ async function feedCommands(host: Host, clientId: string, script: string | undef
     return
   }
   const rl = readline.createInterface({ input: io.input, terminal: false })
-  const interactive = (io.input as NodeJS.ReadStream).isTTY === true
-  if (interactive) io.out.write('Enter command (a = add, q = quit): ')
   for await (const line of rl) {
     if (!(await send(line))) break
     if (line.trim() === 'q') break
-    if (interactive) io.out.write('Enter command: ')
   }
   rl.close()
   // End of input counts as q.

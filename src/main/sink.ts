@@ -1,27 +1,46 @@
 // Where `net` and `capture` report what happens, stated as the smallest interfaces they need (as the
 // capture matcher's MessageSource does). The host's Recorder implements them; `net` and `capture` never
 // import the host, so each can be run and tested with any sink, and the layers stay one-way.
+//
+// A connection is reported through the handle `open()` returns: the handle keeps its exact counters
+// and tells the sink it changed, so the sink's next batch visits only the connections that did.
 
 import type { ConnectionInfo, Counters, EngineEvent, ExerciseResult } from '@shared/contract'
+import type { LimitName } from '@shared/settings'
 
 /** Lifecycle and state events (everything except raw messages and console lines, which have their own calls). */
 export type SinkEvent = Exclude<EngineEvent, { type: 'message' } | { type: 'line' }>
 
 export type ConnectionPatch = Omit<Extract<EngineEvent, { type: 'conn-updated' }>, 'type' | 'connId'>
 
+export type LineLevel = 'info' | 'error' | 'input'
+
 export interface EventSink {
   emit(event: SinkEvent): void
   /** A line for the console of a server, client or Many-clients run. */
-  line(ownerId: string, text: string, level?: 'info' | 'error', connId?: string): void
+  line(ownerId: string, text: string, level?: LineLevel, connId?: string): void
+}
+
+/** A new connection, before any byte: the sink assigns nothing, the caller knows it all. */
+export type NewConnection = Omit<ConnectionInfo, 'counters'> & {
+  /** A Many-clients connection: its messages go to their own log, so a crowd cannot push out the exercises'. */
+  many?: boolean
+}
+
+export interface ConnectionHandle {
+  readonly connId: string
+  readonly counters: Readonly<Counters>
+  /** Bytes arrived from the socket (before any framing). */
+  received(bytes: number): void
+  /** One complete message in or out (out also counts its bytes); returns its number in the traffic log. */
+  message(dir: 'in' | 'out', data: Uint8Array | string, size?: number): number
+  update(patch: ConnectionPatch): void
+  /** The connection is closed; `limit` when a limit closed it. */
+  close(reason: string, limit?: LimitName): void
+  result(ownerId: string, result: ExerciseResult): void
 }
 
 /** What the sockets layer reports: connections, their messages and the exercise's results. */
 export interface ConnectionSink extends EventSink {
-  /** A new connection; the counters it returns are the exact ones the sink reports. */
-  open(conn: ConnectionInfo): Counters
-  update(connId: string, patch: ConnectionPatch): void
-  close(connId: string, reason: string): void
-  /** One complete message; returns the time it was recorded at. `size` in bytes when already known. */
-  message(connId: string, dir: 'in' | 'out', data: Uint8Array | string, size?: number): number
-  result(ownerId: string, connId: string, result: ExerciseResult): void
+  open(conn: NewConnection): ConnectionHandle
 }

@@ -4,7 +4,7 @@
 
 import type { Endpoint } from './endpoint'
 import type { Platform } from './filters'
-import type { Exercise, ServerLimits, WireSettings } from './settings'
+import type { Exercise, LimitName, ServerLimits, WireSettings } from './settings'
 
 export type { Endpoint }
 
@@ -247,6 +247,8 @@ export interface ConnectionInfo {
   openedAt: number
   closedAt?: number
   closeReason?: string
+  /** The limit that closed it, when one did. */
+  closeLimit?: LimitName
   counters: Counters
 }
 
@@ -518,12 +520,18 @@ export type EngineEvent =
       local?: Endpoint
       remote?: Endpoint
     }
-  | { type: 'conn-closed'; connId: string; reason: string; counters: Counters; at: number }
+  | { type: 'conn-closed'; connId: string; reason: string; limit?: LimitName; counters: Counters; at: number }
   | { type: 'message'; connId: string; dir: 'in' | 'out'; t: number; data: Uint8Array }
   | { type: 'line'; line: ConsoleLine }
   | { type: 'result'; ownerId: string; connId: string; t: number; result: ExerciseResult }
-  | { type: 'client-updated'; clientId: string; phase: ClientPhase; waitingReason?: WaitingReason }
-  | { type: 'limit'; ownerId: string; limit: keyof ServerLimits | 'ring'; detail: string }
+  | {
+      type: 'client-updated'
+      clientId: string
+      phase?: ClientPhase
+      waitingReason?: WaitingReason
+      ownServer?: { serverId: string; exercise: Exercise }
+    }
+  | { type: 'limit'; ownerId: string; limit: LimitName; detail: string }
   | { type: 'many-clients'; stats: ManyClientsStats }
   | { type: 'capture'; info: CaptureInfo | null; error?: string }
   | { type: 'packets'; packets: CapturedPacket[] }

@@ -35,7 +35,8 @@ test('dedup: final list and duplicates, highlighted', async ({ page, app }) => {
   await runClient(page, '127.0.0.1', port)
   const client = clientPane(page).getByTestId('client-console')
   await expect(client).toContainText('Final list: [1, 5, 9, 3, 7]')
-  await expect(client).toContainText('Duplicates: [1, 5, 7] (1 ×2, 5 ×2, 7 ×3)')
+  // Our server sends the duplicates as a second message; the client shows the server's own.
+  await expect(client).toContainText('Duplicates (from the server): [1, 5, 7]')
   await expect(serverPane(page).getByTestId('server-console')).toContainText(
     'Received 9 numbers, sending back 5 without duplicates',
   )
@@ -79,7 +80,8 @@ test('intersection: both sets side by side, the common numbers sorted', async ({
   await expect(results.getByTestId('intersection-server-set').locator('.chip')).toHaveCount(60)
   await expect(results.getByTestId('intersection-common').locator('.chip')).toHaveCount(common.length)
   await expect(results.getByTestId('intersection-client-set').locator('.chip.common')).toHaveCount(common.length)
-  await expect(results.getByTestId('result-verdict')).toHaveText('correct')
+  // Without the server's set the client can only say the answer looks valid (sorted, all from its set).
+  await expect(results.getByTestId('result-verdict')).toHaveText('looks valid')
   await shot(page, 'intersection')
   await shotDark(page, 'intersection-dark')
   await stopServer(page)

@@ -14,10 +14,13 @@ export interface Watched {
   waitUntil(check: () => boolean, what: string, timeoutMs?: number): Promise<void>
 }
 
-export function watchedHost(options: HostOptions = {}): Watched {
+/** `keep`: which events to remember (a flood of results would otherwise fill the test's own memory). */
+export function watchedHost(options: HostOptions = {}, keep: (e: EngineEvent) => boolean = () => true): Watched {
   const host = new Host(options)
   const events: EngineEvent[] = []
-  host.onEvent((e) => events.push(e))
+  host.onEvent((e) => {
+    if (keep(e)) events.push(e)
+  })
   const lines = (ownerId: string): string[] =>
     events.flatMap((e) => (e.type === 'line' && e.line.ownerId === ownerId ? [e.line.text] : []))
   const results = (ownerId: string): ExerciseResult[] =>

@@ -551,7 +551,7 @@ describe('without tshark: the diagram from the app’s own socket events', () =>
     const conn = w.host.recorder.allConnections().find((c) => c.ownerId === cli.clientId)!
     await w.waitUntil(() => w!.host.recorder.connection(conn.connId)?.state === 'closed', 'the client connection to close')
     const closed = w.host.recorder.connection(conn.connId)!
-    const messages = w.host.recorder.recentMessages(conn.connId).map(toTrafficMessage)
+    const messages = w.host.recorder.recentMessages(conn.connId).map((m) => toTrafficMessage(m))
     const result = w.results(cli.clientId).find((r) => r.kind === 'adder')!
     expect(result.kind).toBe('adder')
     const l = ladderFromSocketEvents(socketTrace(closed, messages, { first: 'client' }))

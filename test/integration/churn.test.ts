@@ -40,7 +40,8 @@ function cycle(port: number, i: number): Promise<boolean> {
     socket.on('error', () => undefined)
     socket.on('connect', () => socket.write(`churn-${i}\n`))
     socket.on('data', (d) => {
-      if (!acked && d.toString() === 'ack') {
+      // The name ended with \n, so the server's `ack` does too.
+      if (!acked && d.toString() === 'ack\n') {
         acked = true
         socket.end()
       }
@@ -62,7 +63,16 @@ describe('churn', () => {
     host.onEvent((e) => void (e.type === 'line' && e.line.text.startsWith('Connection initiated by churn-') && named++), {
       linesOnly: true,
     })
-    const srv = ok(await host.call('serverStart', { exercise: 'adder', host: 'loopback', port: 0, oneAtATime: false }))
+    // All from one address, 100 at a time: above the default per-address limit, on purpose.
+    const srv = ok(
+      await host.call('serverStart', {
+        exercise: 'adder',
+        host: 'loopback',
+        port: 0,
+        oneAtATime: false,
+        limits: { maxPerAddress: 200 },
+      }),
+    )
     // Warm up so lazily created things (timers, buffers) exist before the baseline.
     await Promise.all(Array.from({ length: AT_ONCE }, (_, i) => cycle(srv.port, i)))
     await settle(() => host.recorder.liveCount() === 0)

@@ -52,6 +52,29 @@ describe('socketlab serve / client (in-process)', () => {
     expect(await srv.stop()).toBe(0)
   })
 
+  it('adder at a keyboard: the prompt comes after each answer, never before it', async () => {
+    const srv = await serve(['adder'])
+    const t = io()
+    // A terminal: commands typed one at a time, each after the prompt for it.
+    const keyboard = new PassThrough() as PassThrough & { isTTY: boolean }
+    keyboard.isTTY = true
+    const done = run(['client', 'adder', '--host', '127.0.0.1', '--port', String(srv.port)], { ...t.io, input: keyboard })
+    const prompts = () => t.stdout().split('Enter command').length - 1
+    for (const [n, command] of [
+      [1, 'a'],
+      [2, 'a'],
+      [3, 'q'],
+    ] as const) {
+      while (prompts() < n) await new Promise((r) => setTimeout(r, 10))
+      keyboard.write(`${command}\n`)
+    }
+    expect(await done).toBe(0)
+    // Each prompt stands at the start of a line, after what the previous command printed.
+    expect(t.stdout()).not.toMatch(/Enter command[^\n]*: answer received/)
+    expect(t.stdout()).toMatch(/answer received from Server = \d+\nEnter command/)
+    await srv.stop()
+  })
+
   it('adder: commands from the keyboard (stdin); end of input is q', async () => {
     const srv = await serve(['adder', '--one-at-a-time'])
     const t = io('a\na\n')
@@ -63,7 +86,7 @@ describe('socketlab serve / client (in-process)', () => {
   it('greeting, dedup and intersection exchanges exit 0', async () => {
     for (const [exercise, extra, line] of [
       ['greeting', ['--ack', 'Cheers'], /Thank you for connecting/],
-      ['dedup', ['--numbers', '1,5,5,9'], /Final list: \[1, 5, 9\]\nDuplicates: \[5\] \(5 ×2\)/],
+      ['dedup', ['--numbers', '1,5,5,9'], /Final list: \[1, 5, 9\]\nDuplicates \(from the server\): \[5\]/],
       ['intersection', ['--size', '30'], /Intersection: \[[\d, ]*\]/],
     ] as const) {
       const srv = await serve([exercise])
@@ -100,7 +123,7 @@ describe('socketlab serve / client (in-process)', () => {
     [['client', 'nope', '--host', 'x'], /unknown exercise "nope"/],
     [['client', 'dedup', '--host', 'x', '--numbers', '1,two'], /"two" is not a whole number/],
     [['client', 'greeting', '--host', 'x', '--script', 'a'], /--script is for the adder exercise/],
-    [['serve', 'adder', '--separator', 'tab'], /--separator must be one of/],
+    [['client', 'adder', '--host', '127.0.0.1', '--separator', 'tab'], /--separator must be one of/],
     [['serve', 'adder', '--bogus'], /unknown option --bogus/],
     [['serve'], /serve needs an exercise/],
     [['frobnicate'], /unknown command "frobnicate"/],

@@ -108,7 +108,8 @@ describe('bad input is answered with error: and touches no one else', () => {
       await bad.until((t) => t.length > before && t.slice(before).includes('error:'))
     }
     bad.send('-3 10\n')
-    await bad.until((t) => t.endsWith('7'))
+    // The peer ends its lines with \n, so the answers do too.
+    await bad.until((t) => t.endsWith('7\n'))
     await w.waitUntil(() => w.host.snapshot().manyClients[0].answered > 100, 'good clients answered meanwhile')
     ok(await w.host.call('manyClientsStop', { manyClientsId: good.manyClientsId }))
     const stats = w.host.snapshot().manyClients[0]
@@ -237,7 +238,12 @@ describe('servers', () => {
     w = watchedHost()
     const a = ok(await w.host.call('serverStart', { exercise: 'adder', host: 'loopback', port: 0, oneAtATime: false }))
     const b = await w.host.call('serverStart', { exercise: 'adder', host: 'loopback', port: a.port, oneAtATime: false })
-    expect(b).toEqual({ ok: false, field: 'port', error: expect.stringMatching(new RegExp(`^Port ${a.port} is already in use`)) })
+    expect(b).toMatchObject({
+      ok: false,
+      field: 'port',
+      error: expect.stringMatching(new RegExp(`^Port ${a.port} is already in use by your Adder server`)),
+      detail: { kind: 'port-in-use', port: a.port, holder: { serverId: a.serverId, exercise: 'adder' } },
+    })
     ok(await w.host.call('serverStop', { serverId: a.serverId }))
     ok(await w.host.call('serverStart', { exercise: 'adder', host: 'loopback', port: a.port, oneAtATime: false }))
   })

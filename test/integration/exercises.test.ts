@@ -37,7 +37,8 @@ describe('our client against our server', () => {
     expect(end.ok).toBe(true)
     const lines = w.lines(cli.clientId)
     expect(lines).toContain('Final list: [1, 5, 9]')
-    expect(lines).toContain('Duplicates: [1, 5] (1 ×2, 5 ×3)')
+    // Our server sends the duplicates as a second message, and our client shows the server's own.
+    expect(lines).toContain('Duplicates (from the server): [1, 5]')
   })
 
   it('intersection: sorted common numbers', async () => {

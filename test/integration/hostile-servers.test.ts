@@ -64,7 +64,7 @@ async function runClient(exercise: Exercise, port: number, extra: Record<string,
       exercise,
       host: '127.0.0.1',
       port,
-      wire: { replyTimeoutMs: 600, answerGreeting: false },
+      wire: { replyTimeoutMs: 600, acknowledge: 'never' },
       ...extra,
     }),
   )
@@ -131,12 +131,30 @@ describe('dedup and intersection clients', () => {
       const { end } = await runClient(exercise, port, { params: { numbers: [1, 2] } })
       expect(end.error).toMatch(/^The server's answer is malformed: /)
     })
-    it(`${exercise}: no answer gives up after the reply timeout`, async () => {
+    it(`${exercise}: a server that says nothing at all may be serving someone else: the client waits, says so, and can be stopped`, async () => {
       w = watchedHost()
       const port = await fake(() => undefined)
-      const { end, elapsed } = await runClient(exercise, port, { params: { numbers: [1, 2] } })
-      expect(end.error).toBe('No answer from the server within 0.6 s')
-      expect(elapsed).toBeLessThan(3000)
+      const cli = ok(
+        await w.host.call('clientStart', {
+          exercise,
+          host: '127.0.0.1',
+          port,
+          wire: { replyTimeoutMs: 600, acknowledge: 'never' },
+          params: { numbers: [1, 2] },
+        }),
+      )
+      await w.waitUntil(() => w.lines(cli.clientId).some((l) => l.startsWith('waiting: no reply yet')), 'the waiting line')
+      // Well past the reply timeout, still waiting (as the handout's recv() would), not failed.
+      await new Promise((r) => setTimeout(r, 1500))
+      expect(w.events.some((e) => e.type === 'client-ended' && e.clientId === cli.clientId)).toBe(false)
+      expect(w.events).toContainEqual({
+        type: 'client-updated',
+        clientId: cli.clientId,
+        phase: 'waiting',
+        waitingReason: 'no-reply-yet',
+      })
+      ok(await w.host.call('clientStop', { clientId: cli.clientId }))
+      expect((await w.waitFor(clientEnded(cli.clientId))).ok).toBe(false)
     })
     it(`${exercise}: closes at once`, async () => {
       w = watchedHost()

@@ -1,59 +1,214 @@
-import { describe, expect, it } from 'vitest'
-import { nextFrame, type Expect } from '../../src/main/wire/framer'
+// The incremental framer: where one message ends, for every shape classmates send, whichever way TCP
+// cuts the bytes into chunks, and in linear time on pathological input.
 
-function frames(input: string | Buffer, expect: Expect, quiet = false): string[] {
-  let buf = Buffer.isBuffer(input) ? input : Buffer.from(input, 'latin1')
-  const out: string[] = []
-  for (;;) {
-    const { skipped, frame } = nextFrame(buf, expect, quiet)
-    if (!frame) break
-    out.push(frame.bytes.toString('latin1'))
-    buf = buf.subarray(skipped + frame.consumed)
+import { describe, expect, it } from 'vitest'
+import { Framer, type Expect, type Terminator } from '../../src/main/wire/framer'
+import { writePickle } from '../../src/main/wire/pickle'
+
+const LIST: Expect = { kind: 'list', leadingText: true }
+const ANSWER: Expect = { kind: 'list', leadingText: false }
+const PAIR: Expect = { kind: 'pair' }
+
+/** Push `chunks` one by one and collect every frame (with its terminator); `quiet` at the end. */
+function frames(chunks: (string | Buffer)[], expect: Expect, quietAtEnd = false): { text: string; end: Terminator }[] {
+  const f = new Framer({ maxMessageBytes: 1 << 20 })
+  const out: { text: string; end: Terminator }[] = []
+  const drain = (quiet: boolean): void => {
+    for (;;) {
+      const frame = f.next(expect, quiet)
+      if (!frame) break
+      out.push({ text: frame.bytes.toString('latin1'), end: frame.terminator })
+    }
   }
+  for (const c of chunks) {
+    f.push(Buffer.isBuffer(c) ? c : Buffer.from(c, 'latin1'))
+    drain(false)
+  }
+  if (quietAtEnd) drain(true)
   return out
 }
 
-const LIST: Expect = { kind: 'list', leadingText: true }
+const texts = (chunks: (string | Buffer)[], expect: Expect, quiet = false): string[] =>
+  frames(chunks, expect, quiet).map((x) => x.text)
+
+/** Every way of cutting `input` into two chunks gives the same frames as one chunk. */
+function everySplit(input: string, shape: Expect, quiet = false): void {
+  const whole = texts([input], shape, quiet)
+  for (let i = 1; i < input.length; i++)
+    expect(texts([input.slice(0, i), input.slice(i)], shape, quiet), `split at ${i}`).toEqual(whole)
+}
 
 describe('a message is complete when it parses, a line ends, or the peer goes quiet', () => {
-  it('pairs: complete at once without a terminator', () => {
-    expect(frames('3 7', { kind: 'pair' })).toEqual(['3 7'])
-    expect(frames('3,7\r\n', { kind: 'pair' })).toEqual(['3,7'])
+  it('pairs: complete at once without a terminator, bare or as a Python list', () => {
+    expect(texts(['3 7'], PAIR)).toEqual(['3 7'])
+    expect(texts(['3,7\r\n'], PAIR)).toEqual(['3,7'])
+    expect(texts(['[3, 7]'], PAIR)).toEqual(['[3, 7]'])
+    expect(texts(['(3, 7)'], PAIR)).toEqual(['(3, 7)'])
+    expect(texts(['q'], PAIR)).toEqual(['q'])
   })
-  it('pairs: a split pair waits for the rest', () => {
-    expect(frames('3', { kind: 'pair' })).toEqual([])
-    expect(frames('3 ', { kind: 'pair' })).toEqual([])
-    expect(frames('3', { kind: 'pair' }, true)).toEqual(['3'])
+  it('pairs: a split pair waits for the rest, or the quiet moment', () => {
+    expect(texts(['3'], PAIR)).toEqual([])
+    expect(texts(['3 '], PAIR)).toEqual([])
+    expect(texts(['[3, '], PAIR)).toEqual([])
+    expect(texts(['3'], PAIR, true)).toEqual(['3'])
+    expect(texts(['[3,', ' 7]'], PAIR)).toEqual(['[3, 7]'])
   })
-  it('pairs: pipelined lines come apart', () => {
-    expect(frames('1 2\n3 4\n5 6\n', { kind: 'pair' })).toEqual(['1 2', '3 4', '5 6'])
+  it('pairs: pipelined lines come apart, in one chunk or byte by byte', () => {
+    expect(texts(['1 2\n3 4\n5 6\n'], PAIR)).toEqual(['1 2', '3 4', '5 6'])
+    expect(texts([...'1 2\n3 4\n'], PAIR)).toEqual(['1 2', '3 4'])
+    everySplit('1 2\n3 4\n[5, 6]\n', PAIR)
   })
   it('text: a name with no terminator needs the quiet moment, a known word does not', () => {
-    expect(frames('alice-4821', { kind: 'text' })).toEqual([])
-    expect(frames('alice-4821', { kind: 'text' }, true)).toEqual(['alice-4821'])
-    expect(frames('ack', { kind: 'text', known: ['ack'] })).toEqual(['ack'])
-    expect(frames('ack\0', { kind: 'text', known: ['ack'] })).toEqual(['ack'])
-    expect(frames('alice\n', { kind: 'text' })).toEqual(['alice'])
+    expect(texts(['alice-4821'], { kind: 'text' })).toEqual([])
+    expect(texts(['alice-4821'], { kind: 'text' }, true)).toEqual(['alice-4821'])
+    expect(texts(['ack'], { kind: 'text', known: ['ack'] })).toEqual(['ack'])
+    expect(texts(['alice\n'], { kind: 'text' })).toEqual(['alice'])
   })
-  it('lists: a bracketed list is complete when it closes, a split one waits', () => {
-    expect(frames('[3, 14, 15]', LIST)).toEqual(['[3, 14, 15]'])
-    expect(frames('[3, 14', LIST)).toEqual([])
-    expect(frames('3 14 15', LIST)).toEqual([])
-    expect(frames('3 14 15', LIST, true)).toEqual(['3 14 15'])
+  it('numbers: a bare number at once; a worded answer at its line end or the quiet moment', () => {
+    expect(texts(['13'], { kind: 'number' })).toEqual(['13'])
+    expect(texts(['Sum = 13'], { kind: 'number' })).toEqual([])
+    expect(texts(['Sum = 13'], { kind: 'number' }, true)).toEqual(['Sum = 13'])
+    expect(texts(['answer: 13\n'], { kind: 'number' })).toEqual(['answer: 13'])
   })
-  it('lists: an acknowledgement glued to the list is separated', () => {
-    expect(frames('It was nice talking to you[3, 14, 15]', LIST)).toEqual(['It was nice talking to you', '[3, 14, 15]'])
-    expect(frames('It was nice talking to you\r\n[1]\n', LIST)).toEqual(['It was nice talking to you', '[1]'])
+  it('lists: a bracketed list is complete when it closes, a split one waits, whatever the cut', () => {
+    expect(texts(['[1, 2, 3]'], LIST)).toEqual(['[1, 2, 3]'])
+    expect(texts(['[1, 2', ', 3]'], LIST)).toEqual(['[1, 2, 3]'])
+    expect(texts(['[1, 2'], LIST)).toEqual([])
+    expect(texts(['[1, [2], 3]'], LIST)).toEqual(['[1, [2], 3]'])
+    everySplit('[1, 5, 5, 9]\n', LIST)
   })
-  it('lists: a pickle is complete at STOP and may follow a glued acknowledgement', () => {
-    const pickle = Buffer.from('80025d7100284b034b07652e', 'hex')
-    expect(frames(pickle, LIST)).toEqual([pickle.toString('latin1')])
-    expect(frames(pickle.subarray(0, 6), LIST)).toEqual([])
-    const glued = Buffer.concat([Buffer.from('thanks'), pickle])
-    expect(frames(glued, LIST)).toEqual(['thanks', pickle.toString('latin1')])
+  it('lists: two lists glued in one chunk (final list, then duplicates) come apart', () => {
+    expect(texts(['[1, 5, 9][5]'], ANSWER)).toEqual(['[1, 5, 9]', '[5]'])
+    everySplit('[1, 5, 9][5]', ANSWER)
+  })
+  it('lists: an acknowledgement glued to the list is separated; words with brackets are not', () => {
+    expect(texts(['It was nice talking to you[3, 14, 15]'], LIST)).toEqual(['It was nice talking to you', '[3, 14, 15]'])
+    expect(texts(['thanks (a lot)'], LIST, true)).toEqual(['thanks (a lot)'])
+  })
+  it('lists: a labelled reply is one message', () => {
+    const reply = 'received data: [1, 5, 5] modified data: [1, 5] repeating elements: [5]'
+    expect(texts([reply], ANSWER, true)).toEqual([reply])
+  })
+  it('lists: a pickle is complete at STOP, in any number of chunks, and may follow a glued acknowledgement', () => {
+    const p = Buffer.from(writePickle([1, 2, 300, 70000], 4))
+    expect(texts([p], LIST)).toEqual([p.toString('latin1')])
+    for (let i = 1; i < p.length; i++) expect(texts([p.subarray(0, i), p.subarray(i)], LIST)).toEqual([p.toString('latin1')])
+    const bytes = [...p].map((b) => Buffer.from([b]))
+    expect(texts(bytes, LIST)).toEqual([p.toString('latin1')])
+    expect(texts([Buffer.concat([Buffer.from('hi there'), p])], LIST).length).toBe(2)
+  })
+  it('lists: raw bytes (bytes([...])) end only by the quiet moment, and 10 and 13 stay numbers', () => {
+    const raw = Buffer.from([5, 10, 13, 99, 1, 2])
+    expect(texts([raw], LIST)).toEqual([])
+    expect(texts([raw], LIST, true)).toEqual([raw.toString('latin1')])
+  })
+  it('says which terminator ended each message, also when it arrives on its own', () => {
+    expect(frames(['ack\n'], { kind: 'text' })[0].end).toBe('lf')
+    expect(frames(['ack\r\n'], { kind: 'text' })[0].end).toBe('crlf')
+    expect(frames(['Thank you\0'], { kind: 'text' })[0].end).toBe('nul')
+    expect(frames(['[1, 2]'], LIST)[0].end).toBe('none')
+    expect(frames(['[1, 2]\n'], LIST)[0].end).toBe('lf')
+    const f = new Framer({ maxMessageBytes: 100 })
+    f.push(Buffer.from('[1, 2]'))
+    expect(f.next(LIST, false)?.terminator).toBe('none')
+    f.push(Buffer.from('\n'))
+    expect(f.next(LIST, false)).toBeNull()
+    expect(f.lateTerminator).toBe('lf')
   })
   it('leading line endings are dropped, never a message of their own', () => {
-    expect(frames('\r\n\0', { kind: 'pair' })).toEqual([])
-    expect(frames('\n3 7', { kind: 'pair' })).toEqual(['3 7'])
+    expect(texts(['\n\r\n\0'], { kind: 'text' }, true)).toEqual([])
+    expect(texts(['\n\nack'], { kind: 'text', known: ['ack'] })).toEqual(['ack'])
+  })
+  it('an unfinished shape is reported, so the session waits longer before a quiet moment cuts it', () => {
+    const f = new Framer({ maxMessageBytes: 100 })
+    f.push(Buffer.from('[1, 2,'))
+    expect(f.next(LIST, false)).toBeNull()
+    expect(f.unfinished).toBe(true)
+    const g = new Framer({ maxMessageBytes: 100 })
+    g.push(Buffer.from(writePickle([1, 2], 4)).subarray(0, 6))
+    expect(g.next(LIST, false)).toBeNull()
+    expect(g.unfinished).toBe(true)
+    const h = new Framer({ maxMessageBytes: 100 })
+    h.push(Buffer.from('hello'))
+    expect(h.next({ kind: 'text' }, false)).toBeNull()
+    expect(h.unfinished).toBe(false)
+  })
+  it('reports too long when more than the limit waits without a message in it', () => {
+    const f = new Framer({ maxMessageBytes: 16 })
+    f.push(Buffer.from('x'.repeat(17)))
+    expect(f.next({ kind: 'text' }, false)).toBeNull()
+    expect(f.tooLong).toBe(true)
+  })
+})
+
+describe('linear time on pathological input', () => {
+  /** Milliseconds to frame `input` fed in `chunk`-byte pieces. */
+  function cost(input: Buffer, shape: Expect, chunk: number): number {
+    const f = new Framer({ maxMessageBytes: 1 << 20 })
+    const t0 = performance.now()
+    for (let i = 0; i < input.length; i += chunk) {
+      f.push(input.subarray(i, i + chunk))
+      while (f.next(shape, false));
+    }
+    while (f.next(shape, true));
+    return performance.now() - t0
+  }
+
+  // A fixed budget far above what linear work needs (a few ms) and far below the seconds quadratic work took.
+  const BUDGET_MS = 1500
+  const big = 64 * 1024
+
+  it('whitespace runs, separator runs and unclosed brackets up to 64 KiB, in one chunk or dribbled', () => {
+    const inputs: [string, Buffer, Expect][] = [
+      ['spaces then x (adder name)', Buffer.from(' '.repeat(big) + 'x'), { kind: 'text' }],
+      ['1, spaces, x (pair)', Buffer.from('1' + ' '.repeat(big) + 'x'), PAIR],
+      ['separator run (pair)', Buffer.from('1' + ',;+ '.repeat(big / 4) + 'x'), PAIR],
+      ['open brackets (list)', Buffer.from('['.repeat(big)), LIST],
+      ['spaces in a list', Buffer.from('[' + ' '.repeat(big)), LIST],
+    ]
+    for (const [name, input, shape] of inputs) {
+      expect(cost(input, shape, input.length), `${name}, one chunk`).toBeLessThan(BUDGET_MS)
+      expect(cost(input, shape, 7), `${name}, 7-byte chunks`).toBeLessThan(BUDGET_MS)
+    }
+  })
+
+  it('a pickle that never finishes, dribbled a byte at a time, costs one pass', () => {
+    const p = Buffer.from(
+      writePickle(
+        Array.from({ length: 8000 }, (_, i) => i),
+        4,
+      ),
+    )
+    const unfinished = p.subarray(0, p.length - 1)
+    expect(cost(unfinished, LIST, 1)).toBeLessThan(BUDGET_MS)
+  })
+})
+
+describe('pipelined messages cost one pass in all', () => {
+  it('thousands of requests in one 256 KiB buffer are framed in linear time', () => {
+    const f = new Framer({ maxMessageBytes: 1 << 20 })
+    f.push(Buffer.from('3 7\n'.repeat(64 * 1024)))
+    const t0 = performance.now()
+    let n = 0
+    while (f.next({ kind: 'pair' }, false)) n++
+    expect(n).toBe(64 * 1024)
+    expect(performance.now() - t0).toBeLessThan(1500)
+  })
+  it('pipelined pickles likewise', () => {
+    const f = new Framer({ maxMessageBytes: 1 << 20 })
+    const p = Buffer.from(writePickle([1, 2, 3], 4))
+    f.push(Buffer.concat(Array.from({ length: 20_000 }, () => p)))
+    const t0 = performance.now()
+    let n = 0
+    while (f.next({ kind: 'list', leadingText: true }, false)) n++
+    expect(n).toBe(20_000)
+    expect(performance.now() - t0).toBeLessThan(1500)
+  })
+})
+
+describe('raw bytes that happen to hold a bracket', () => {
+  it('are one raw list, not text then a list', () => {
+    const raw = Buffer.from([65, 91, 5, 40, 3, 93])
+    expect(texts([raw], LIST, true)).toEqual([raw.toString('latin1')])
   })
 })

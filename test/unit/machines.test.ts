@@ -1,21 +1,39 @@
-// Each exercise's state machine, data in and actions out, with no network.
+// Each exercise's state machine, data in and actions out, with no network: the handout's lines, the
+// never-crash greeting flow, the duplicates as a second message, answers judged as received.
 
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_WIRE } from '@shared/settings'
 import { createClientMachine, createServerMachine } from '../../src/main/exercises'
-import type { Action, PeerContext, PeerMachine } from '../../src/main/exercises/machine'
+import { AdderClient } from '../../src/main/exercises/adder'
+import type { Action, PeerContext } from '../../src/main/exercises/machine'
+import { writePickle } from '../../src/main/wire/pickle'
+import { LinkTiming } from '../../src/main/net/timing'
 import { seeded } from '../helpers/rng'
 
-const ctx = (over: Partial<PeerContext['wire']> = {}): PeerContext => ({
-  wire: { ...DEFAULT_WIRE, ...over },
-  rng: seeded(42),
-  peerLabel: "('127.0.0.1', 54321)",
-})
-const msg = (text: string) => ({ bytes: Buffer.from(text), text })
+const ctx = (over: Partial<PeerContext['wire']> = {}, extra: Partial<PeerContext> = {}): PeerContext => {
+  const wire = { ...DEFAULT_WIRE, ...over }
+  return {
+    wire,
+    rng: seeded(42),
+    peerLabel: "('127.0.0.1', 54321)",
+    timing: new LinkTiming({ quietMs: wire.quietMs, paceMs: wire.paceMs }, { srtt: 0.5, rttvar: 0.25 }),
+    ...extra,
+  }
+}
+const msg = (text: string | Buffer) =>
+  typeof text === 'string' ? { bytes: Buffer.from(text), text } : { bytes: text, text: text.toString('utf8') }
 const sends = (actions: Action[]) =>
-  actions.flatMap((a) => (a.do === 'send' ? [typeof a.data === 'string' ? a.data : Buffer.from(a.data).toString('hex')] : []))
+  actions.flatMap((a) =>
+    a.do === 'send'
+      ? [typeof a.data === 'string' ? a.data : Buffer.from(a.data).toString('hex')]
+      : a.do === 'send-list'
+        ? [`list ${JSON.stringify(a.values)}`]
+        : [],
+  )
 const prints = (actions: Action[]) => actions.flatMap((a) => (a.do === 'print' ? [a.text] : []))
 const has = (actions: Action[], kind: Action['do']) => actions.some((a) => a.do === kind)
+const result = (actions: Action[]) => actions.find((a) => a.do === 'result')?.result
+const failure = (actions: Action[]) => actions.find((a): a is Extract<Action, { do: 'fail' }> => a.do === 'fail')?.error
 
 describe('greeting', () => {
   it('server: prints Got connection from, greets, prints the acknowledgement and closes', () => {
@@ -30,14 +48,25 @@ describe('greeting', () => {
   it('client: prints the greeting, answers with the (editable) acknowledgement, done', () => {
     const c = createClientMachine('greeting', ctx(), { ack: 'Bye!' })
     c.start()
-    const after = c.receive(msg('Thank you for connecting\0'))
+    const after = c.receive(msg('Thank you for connecting'))
     expect(prints(after)).toEqual(['Thank you for connecting'])
     expect(sends(after)).toEqual(['Bye!'])
     expect(has(after, 'done')).toBe(true)
   })
-  it('client: silence is a plain failure', () => {
+  it('client: silence is a plain failure, unless our own one-at-a-time server is busy (then it waits)', () => {
     const c = createClientMachine('greeting', ctx({ replyTimeoutMs: 2000 }), {})
+    c.start()
     expect(c.silence()).toEqual([{ do: 'fail', error: 'No greeting from the server within 2 s' }])
+    const w = createClientMachine('greeting', ctx({}, { serverBusy: () => true }), {})
+    expect(prints(w.start())).toEqual(['waiting: the server is serving another client (one at a time)'])
+    expect(failure(w.silence())).toBeUndefined()
+  })
+  it('client: an error reply is shown whole, brackets and all', () => {
+    const c = createClientMachine('greeting', ctx(), {})
+    c.start()
+    expect(failure(c.receive(msg('error: every number must be in [1, 100]')))).toBe(
+      'The server answered with an error: "error: every number must be in [1, 100]"',
+    )
   })
 })
 
@@ -48,124 +77,258 @@ describe('dedup and intersection share the list exchange', () => {
     expect(sends(s.silence())).toEqual(['Thank you for connecting'])
     expect(sends(s.receive(msg('It was nice talking to you')))).toEqual([])
     const answer = s.receive(msg('[4, 4, 2]'))
-    expect(sends(answer)).toEqual(['[4, 2]'])
+    // The final list, then the duplicates as a second message (paced by the session).
+    expect(sends(answer)).toEqual(['list [4,2]', 'list [4]'])
     expect(has(answer, 'close')).toBe(true)
+  })
+  it('server takes an acknowledgement sent before any greeting, and then never greets', () => {
+    const s = createServerMachine('dedup', ctx(), { setSize: 25 })
+    s.start()
+    const ack = s.receive(msg('It was nice talking to you'))
+    expect(prints(ack)).toEqual(['It was nice talking to you'])
+    expect(sends(ack)).toEqual([])
+    expect(s.silence()).toEqual([])
+    expect(sends(s.receive(msg('[1, 1]')))).toEqual(['list [1]', 'list [1]'])
   })
   it('server never greets a client that speaks first', () => {
     const s = createServerMachine('dedup', ctx(), { setSize: 25 })
     s.start()
-    expect(sends(s.receive(msg('[1, 1]')))).toEqual(['[1]'])
+    expect(sends(s.receive(msg('[1, 1, 2]')))).toEqual(['list [1,2]', 'list [1]'])
     expect(s.silence()).toEqual([])
   })
   it('server answers a malformed list with error: and keeps waiting', () => {
     const s = createServerMachine('dedup', ctx({ greetFirst: 'never' }), { setSize: 25 })
     s.start()
-    const bad = s.receive(msg('hello'))
+    const bad = s.receive(msg('[1, x]'))
     expect(sends(bad)[0]).toMatch(/^error: /)
-    expect(s.expect).not.toBeNull()
-    expect(sends(s.receive(msg('1 2 2')))).toEqual(['[1, 2]'])
+    expect(has(bad, 'close')).toBe(false)
+    expect(sends(s.receive(msg('[2, 2]')))).toEqual(['list [2]', 'list [2]'])
   })
-  it('server replies to a pickle with a pickle of the same protocol', () => {
-    const s = createServerMachine('dedup', ctx({ greetFirst: 'never' }), { setSize: 25 })
+  it('server notes a pickle (and its protocol) so the session answers in kind', () => {
+    const s = createServerMachine('dedup', ctx(), { setSize: 25 })
     s.start()
-    const pickle = Buffer.from('80025d7100284b034b034b07652e', 'hex') // [3, 3, 7], protocol 2
-    const reply = s.receive({ bytes: pickle, text: pickle.toString() })
-    expect(sends(reply)[0].startsWith('8002')).toBe(true)
+    const answer = s.receive(msg(Buffer.from(writePickle([3, 3, 7], 2))))
+    expect(answer).toContainEqual({ do: 'heard', encoding: 'pickle', protocol: 2 })
   })
-  it('client answers a greeting with the ack and then the list, two sends in one step (paced)', () => {
+  it('server reads raw bytes (bytes([…])) and notes them', () => {
+    const s = createServerMachine('dedup', ctx(), { setSize: 25 })
+    s.start()
+    const answer = s.receive(msg(Buffer.from([5, 1, 5, 2])))
+    expect(answer).toContainEqual({ do: 'heard', encoding: 'raw', protocol: undefined })
+    expect(sends(answer)).toEqual(['list [5,1,2]', 'list [5]'])
+  })
+  it('client: after a greeting it sends the list WITHOUT an acknowledgement (a greeting → list server would crash on it)', () => {
     const c = createClientMachine('dedup', ctx(), { numbers: [1, 5, 5] })
     c.start()
     const after = c.receive(msg('Thank you for connecting'))
-    expect(sends(after)).toEqual(['It was nice talking to you', '[1, 5, 5]'])
+    expect(sends(after)).toEqual(['list [1,5,5]'])
   })
-  it('client sends the list at once when no greeting comes, and judges the answer', () => {
-    const c = createClientMachine('dedup', ctx(), { numbers: [1, 5, 5, 9, 9, 9] })
+  it('client: a server that greeted and then says nothing read the list as its ack: the list goes again, once', () => {
+    const c = createClientMachine('dedup', ctx(), { numbers: [1, 5, 5] })
     c.start()
-    expect(sends(c.silence())).toEqual(['[1, 5, 5, 9, 9, 9]'])
-    const right = c.receive(msg('[1, 5, 9]'))
-    expect(prints(right)).toEqual(['Final list: [1, 5, 9]', 'Duplicates: [5, 9] (5 ×2, 9 ×3)'])
-    expect(has(right, 'done')).toBe(true)
+    c.receive(msg('Thank you for connecting'))
+    const again = c.silence()
+    expect(sends(again)).toEqual(['list [1,5,5]'])
+    expect(prints(again)[0]).toMatch(/read our list as its acknowledgement/)
+    const answer = c.receive(msg('[1, 5]'))
+    expect(sends(answer)).toEqual([])
+    const judged = c.silence()
+    expect(has(judged, 'done')).toBe(true)
   })
-  it('client reports a wrong dedup', () => {
-    const c = createClientMachine('dedup', ctx({ answerGreeting: false }), { numbers: [1, 5, 5] })
+  it('client: acknowledge before-list sends the ack, then the list', () => {
+    const c = createClientMachine('dedup', ctx({ acknowledge: 'before-list' }), { numbers: [2], ack: 'hi' })
     c.start()
-    expect(c.receive(msg('[1, 5, 5]'))).toContainEqual({
-      do: 'fail',
-      error: 'The answer is wrong: 5 appears more than once in the answer',
-    })
+    expect(sends(c.receive(msg('Thank you for connecting')))).toEqual(['hi', 'list [2]'])
+  })
+  it('client: a server that said nothing at all may be busy: it waits, with no timeout', () => {
+    const c = createClientMachine('dedup', ctx(), { numbers: [1, 2] })
+    c.start()
+    c.silence() // no greeting: the list goes out
+    const waiting = c.silence()
+    expect(prints(waiting)).toEqual(['waiting: no reply yet (the server may be serving another client, one at a time)'])
+    expect(has(waiting, 'fail')).toBe(false)
+    expect(c.silence()).toEqual([])
+  })
+  it('client: the final list and the duplicates as a second message, both judged', () => {
+    const c = createClientMachine('dedup', ctx(), { numbers: [1, 5, 5, 9, 1] })
+    c.start()
+    c.silence()
+    c.receive(msg('[1, 5, 9]'))
+    c.receive(msg('[1, 5]'))
+    const judged = c.silence()
+    expect(prints(judged)).toEqual(['Final list: [1, 5, 9]', 'Duplicates (from the server): [1, 5]'])
+    expect(result(judged)).toMatchObject({ verdict: 'correct', serverDuplicates: { style: 'each-once', correct: true } })
+  })
+  it('client: duplicates as every extra occurrence, or as a dict of counts, are accepted', () => {
+    for (const dups of ['[5, 5, 1]', '{1: 2, 5: 3}', '{1: 1, 5: 2}']) {
+      const c = createClientMachine('dedup', ctx(), { numbers: [1, 5, 5, 5, 1] })
+      c.start()
+      c.silence()
+      c.receive(msg('[1, 5]'))
+      c.receive(msg(dups))
+      const judged = c.silence()
+      expect(result(judged), dups).toMatchObject({ verdict: 'correct', serverDuplicates: { correct: true } })
+      expect(has(judged, 'done')).toBe(true)
+    }
+  })
+  it('client: a wrong duplicates list is a plain failure naming both', () => {
+    const c = createClientMachine('dedup', ctx(), { numbers: [1, 5, 5] })
+    c.start()
+    c.silence()
+    c.receive(msg('[1, 5]'))
+    c.receive(msg('[1]'))
+    expect(failure(c.silence())).toBe(
+      "The answer is wrong: the server's duplicates list is wrong: it says [1]; the numbers sent more than once are [5]",
+    )
+  })
+  it('client: a labelled reply is judged on its labelled list, never on the echo of our own list', () => {
+    const c = createClientMachine('dedup', ctx(), { numbers: [1, 5, 5] })
+    c.start()
+    c.silence()
+    c.receive(msg('received data: [1, 5, 5] modified data: [1, 5] repeating elements: [5]'))
+    const judged = c.silence()
+    expect(result(judged)).toMatchObject({ verdict: 'correct', final: [1, 5], serverDuplicates: { values: [5], correct: true } })
+  })
+  it('client: when no answer can be found it says so instead of a verdict', () => {
+    const c = createClientMachine('dedup', ctx(), { numbers: [1, 5, 5] })
+    c.start()
+    c.silence()
+    c.receive(msg('received data: [1, 5, 5]'))
+    const judged = c.silence()
+    expect(result(judged)).toMatchObject({ verdict: 'unknown' })
+    expect(has(judged, 'fail')).toBe(false)
   })
   it('intersection server sorts the common numbers; [] when none', () => {
-    const s = createServerMachine('intersection', ctx({ greetFirst: 'never' }), { setSize: 0 })
+    const s = createServerMachine('intersection', ctx(), { setSize: 100 })
     s.start()
-    expect(sends(s.receive(msg('[5, 3]')))).toEqual(['[]'])
+    expect(sends(s.receive(msg('[9, 3, 5]')))).toEqual(['list [3,5,9]'])
+    const none = createServerMachine('intersection', ctx(), { setSize: 0 })
+    none.start()
+    expect(sends(none.receive(msg('[9, 3, 5]')))).toEqual(['list []'])
   })
-  it('intersection client prints the result', () => {
-    const c = createClientMachine('intersection', ctx({ answerGreeting: false }), { numbers: [50, 3, 99, 2] })
+  it('intersection client: without the server’s set, a valid answer only "looks valid"', () => {
+    const c = createClientMachine('intersection', ctx(), { numbers: [3, 5, 9] })
     c.start()
-    const after = c.receive(msg('[2, 3, 50]'))
-    expect(prints(after)).toEqual(['Intersection: [2, 3, 50]'])
-    expect(has(after, 'done')).toBe(true)
+    c.silence()
+    c.receive(msg('[3, 9]'))
+    const judged = c.silence()
+    expect(prints(judged)[0]).toBe('Intersection: [3, 9]')
+    expect(result(judged)).toMatchObject({ verdict: 'looks-valid' })
+  })
+  it('intersection client: a server that says its set is checked in full', () => {
+    const c = createClientMachine('intersection', ctx(), { numbers: [3, 5, 9] })
+    c.start()
+    c.silence()
+    c.receive(msg('Server set: [1, 3, 5] Common: [3]'))
+    expect(failure(c.silence())).toMatch(/with the server's set \[1, 3, 5\] the common numbers are \[3, 5\]/)
+  })
+  it('intersection client: unsorted is wrong', () => {
+    const c = createClientMachine('intersection', ctx(), { numbers: [3, 5, 9] })
+    c.start()
+    c.silence()
+    c.receive(msg('[9, 3]'))
+    expect(failure(c.silence())).toMatch(/not sorted/)
   })
 })
 
-describe('adder', () => {
-  function ready(): PeerMachine {
-    const c = createClientMachine('adder', ctx(), { name: 'alice-4821' })
-    expect(sends(c.start())).toEqual(['alice-4821'])
-    c.receive(msg('ack\0'))
-    return c
-  }
-  it('server: name, ack, sums, error: for anything else', () => {
+describe('adder (Lab 2)', () => {
+  it('server: the name, ack, each sum (bare or as a Python list), q; the console shows who and what', () => {
     const s = createServerMachine('adder', ctx(), { setSize: 25 })
+    s.start()
     const named = s.receive(msg('alice-4821'))
     expect(prints(named)).toEqual(['Connection initiated by alice-4821'])
     expect(sends(named)).toEqual(['ack'])
     expect(sends(s.receive(msg('3 7')))).toEqual(['10'])
-    expect(sends(s.receive(msg('3,7\n')))).toEqual(['10'])
-    expect(sends(s.receive(msg('three seven')))[0]).toMatch(/^error: expected two numbers/)
+    expect(sends(s.receive(msg('[3, 7]')))).toEqual(['10'])
+    expect(prints(s.receive(msg('(1, 2)')))).toEqual(['alice-4821: 1 + 2 = 3'])
+    expect(prints(s.receive(msg('q')))).toEqual(['alice-4821 left (q)'])
   })
   it('client: a prints two numbers 1..10 and sends them bundled; the answer is printed and checked', () => {
-    const c = ready()
-    const a = c.command!('a')
-    const [pair] = sends(a)
-    expect(pair).toMatch(/^(10|[1-9]) (10|[1-9])$/)
-    expect(prints(a)).toEqual([`Numbers: ${pair}`])
-    const [x, y] = pair.split(' ').map(Number)
+    const c = new AdderClient(ctx(), 'bob-1')
+    expect(sends(c.start())).toEqual(['bob-1'])
+    c.receive(msg('ack'))
+    const a = c.command('a')
+    expect(prints(a)[0]).toBe('> a')
+    const [x, y] = prints(a)[1].replace('Numbers: ', '').split(' ').map(Number)
+    expect(x).toBeGreaterThanOrEqual(1)
+    expect(y).toBeLessThanOrEqual(10)
+    expect(sends(a)).toEqual([`${x} ${y}`])
     const answer = c.receive(msg(String(x + y)))
     expect(prints(answer)).toEqual([`answer received from Server = ${x + y}`])
   })
+  it('client: a worded answer (Sum = 13, answer: 13, 3 + 7 = 10) is read and shown as received', () => {
+    for (const words of ['Sum = %', 'answer: %', '%x + %y = %']) {
+      const c = new AdderClient(ctx(), 'bob-1')
+      c.start()
+      c.receive(msg('ack'))
+      const [x, y] = prints(c.command('a'))[1].replace('Numbers: ', '').split(' ').map(Number)
+      const text = words
+        .replace('%x', String(x))
+        .replace('%y', String(y))
+        .replace('%', String(x + y))
+      const answer = c.receive(msg(text))
+      expect(prints(answer)[0], text).toBe(`answer received from Server = ${x + y} (the server sent ${JSON.stringify(text)})`)
+      expect(result(answer)).toMatchObject({ correct: true })
+    }
+  })
   it('client: the separator is a setting', () => {
-    const c = createClientMachine('adder', ctx({ pairSeparator: ',' }), { name: 'n' })
+    const c = new AdderClient(ctx({ pairSeparator: ',' }), 'bob-1')
     c.start()
     c.receive(msg('ack'))
-    expect(sends(c.command!('a'))[0]).toMatch(/^\d+,\d+$/)
+    expect(sends(c.command('a'))[0]).toMatch(/^\d+,\d+$/)
   })
-  it('client: anything else is an Invalid command and sends nothing; q closes', () => {
-    const c = ready()
-    const x = c.command!('x')
-    expect(prints(x)).toEqual(['Invalid command'])
-    expect(sends(x)).toEqual([])
-    expect(c.command!('q')).toContainEqual({ do: 'close', reason: 'client quit (q)' })
-  })
-  it('client: commands typed before the ack wait for it', () => {
-    const c = createClientMachine('adder', ctx(), { name: 'n' })
+  it('client: anything else is an Invalid command and sends nothing; q closes; every command echoed', () => {
+    const c = new AdderClient(ctx(), 'bob-1')
     c.start()
-    expect(c.command!('a')).toEqual([])
-    expect(sends(c.receive(msg('ack')))).toHaveLength(1)
+    c.receive(msg('ack'))
+    const bad = c.command('x')
+    expect(prints(bad)).toEqual(['> x', 'Invalid command'])
+    expect(sends(bad)).toEqual([])
+    const q = c.command('q')
+    expect(prints(q)).toEqual(['> q'])
+    expect(has(q, 'close')).toBe(true)
+  })
+  it('client: commands typed before the ack wait for it, and the wait has no timeout', () => {
+    const c = new AdderClient(ctx(), 'bob-1')
+    c.start()
+    expect(c.command('a')).toEqual([])
+    const waiting = c.silence()
+    expect(prints(waiting)[0]).toMatch(/^waiting for "ack"/)
+    expect(has(waiting, 'fail')).toBe(false)
+    expect(sends(c.receive(msg('ack'))).length).toBe(1)
+  })
+  it('client: waiting at our own busy one-at-a-time server says so, and sends no line ending', () => {
+    const c = new AdderClient(ctx({}, { serverBusy: () => true }), 'bob-1')
+    expect(c.start()).toContainEqual({ do: 'phase', phase: 'waiting', reason: 'one-at-a-time' })
+    const waiting = c.silence()
+    expect(prints(waiting)).toEqual(['waiting: the server is serving another client (one at a time)'])
+    expect(sends(waiting)).toEqual([])
+  })
+  it('client: a server that reads lines gets one line ending when no ack comes', () => {
+    const c = new AdderClient(ctx(), 'bob-1')
+    c.start()
+    expect(sends(c.silence())).toEqual(['\n'])
+    expect(sends(c.silence())).toEqual([])
   })
   it('client: anything but ack is a failure', () => {
-    const c = createClientMachine('adder', ctx(), { name: 'n' })
+    const c = new AdderClient(ctx(), 'bob-1')
     c.start()
-    expect(c.receive(msg('nope'))).toEqual([{ do: 'fail', error: 'Expected "ack" from the server, got "nope"' }])
+    expect(failure(c.receive(msg('ACK')))).toBe('Expected "ack" from the server, got "ACK"')
   })
-  it('client names get a random suffix, unique per instance', () => {
-    const names = new Set(
-      Array.from(
-        { length: 20 },
-        (_, i) => (createClientMachine('adder', { ...ctx(), rng: seeded(i) }, {}) as unknown as { name: string }).name,
-      ),
-    )
-    expect(names.size).toBe(20)
-    for (const n of names) expect(n).toMatch(/^student-\d{4}$/)
+})
+
+describe('an answer that equals the list sent', () => {
+  it('dedup of a list without duplicates is that list, then [] as the duplicates', () => {
+    const c = createClientMachine('dedup', ctx(), { numbers: [3, 1, 2] })
+    c.start()
+    c.silence()
+    c.receive(msg('[3, 1, 2]'))
+    c.receive(msg('[]'))
+    const judged = c.silence()
+    expect(result(judged)).toMatchObject({
+      verdict: 'correct',
+      final: [3, 1, 2],
+      serverDuplicates: { values: [], correct: true },
+    })
   })
 })

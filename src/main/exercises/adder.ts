@@ -1,9 +1,12 @@
 // Lab 2, questions 1 and 2: the client sends its name, gets `ack`, then `a` sends two numbers bundled
 // in one string and the server answers with their sum; `q` quits; anything else is an invalid command.
+// Both consoles read like the terminals of the handout's programs: the client echoes what was typed
+// (`> a`), the server prints each client's sums and departures.
 
 import { ADDER_ACK } from '@shared/settings'
 import type { Expect } from '../wire/framer'
-import { clean, parseNumber, parsePair, quote } from '../wire/parse'
+import { parseAnswer, parsePair } from '../wire/parse'
+import { clean, quote, shorten, startsWithWord } from '../wire/text'
 import { randomInt } from './sets'
 import { serverError, type Action, type Incoming, type PeerContext, type PeerMachine } from './machine'
 
@@ -13,6 +16,9 @@ const MAX_NAME = 200
 
 export class AdderServer implements PeerMachine {
   expect: Expect | null = NAME
+  private name = ''
+
+  constructor(private readonly ctx?: Pick<PeerContext, 'consoleOpen'>) {}
 
   start(): Action[] {
     return []
@@ -26,25 +32,31 @@ export class AdderServer implements PeerMachine {
       // Some clients tell the server they are leaving.
       if (clean(text) === 'q') {
         this.expect = null
-        return [{ do: 'close', reason: 'client sent q' }]
+        return [
+          { do: 'print', text: `${this.name} left (q)`, always: true },
+          { do: 'close', reason: 'client sent q' },
+        ]
       }
-      return [{ do: 'print', text: `Bad request: ${pair.error}`, level: 'error' }, serverError(pair.error)]
+      return [{ do: 'print', text: `Bad request from ${this.name}: ${pair.error}`, level: 'error' }, serverError(pair.error)]
     }
     const [a, b] = pair.value
     const answer = a + b
-    return [
+    const actions: Action[] = [
       { do: 'send', data: String(answer) },
       { do: 'result', result: { kind: 'adder', a, b, answer } },
     ]
+    // The hot path under Many clients: the line is composed only when the console would show it.
+    if (this.ctx?.consoleOpen?.() !== false) actions.push({ do: 'print', text: `${this.name}: ${a} + ${b} = ${answer}` })
+    return actions
   }
 
   private named(name: string): Action[] {
     if (name.length === 0) return [serverError('expected your name first')]
-    const shown = name.length > MAX_NAME ? `${name.slice(0, MAX_NAME)}…` : name
+    this.name = shorten(name, MAX_NAME)
     this.expect = PAIR
     return [
-      { do: 'print', text: `Connection initiated by ${shown}` },
-      { do: 'name', name: shown },
+      { do: 'print', text: `Connection initiated by ${this.name}`, always: true },
+      { do: 'name', name: this.name },
       { do: 'send', data: ADDER_ACK },
     ]
   }
@@ -54,8 +66,9 @@ export class AdderServer implements PeerMachine {
   }
 
   ended(): Action[] {
+    const named = this.expect === PAIR
     this.expect = null
-    return []
+    return named ? [{ do: 'print', text: `${this.name} closed the connection`, always: true }] : []
   }
 }
 
@@ -71,19 +84,23 @@ export interface AdderClientOptions {
   print: boolean
   /** Called once the server's `ack` arrived. */
   onReady?: () => void
+  /** Send one line ending when no `ack` comes (for servers that read lines); off for Many clients. */
+  nudge?: boolean
 }
 
 export class AdderClient implements PeerMachine {
   private state: AdderClientState = 'ack'
   private readonly queue: string[] = []
   private pending: [number, number] | null = null
+  private waitingShown = false
+  private nudged = false
   wrong = 0
   answered = 0
 
   constructor(
     private readonly ctx: PeerContext,
     readonly name: string,
-    private readonly options: AdderClientOptions = { print: true },
+    private readonly options: AdderClientOptions = { print: true, nudge: true },
   ) {}
 
   get expect(): Expect | null {
@@ -91,14 +108,23 @@ export class AdderClient implements PeerMachine {
     return this.state === 'answer' ? { kind: 'number' } : null
   }
 
+  /** Still waiting for its turn (no `ack` yet)? */
+  get waiting(): boolean {
+    return this.state === 'ack'
+  }
+
   start(): Action[] {
+    const busy = this.ctx.serverBusy?.() === true
     return [
-      { do: 'send', data: this.name },
-      { do: 'wait', ms: this.ctx.wire.replyTimeoutMs },
+      { do: 'name', name: this.name },
+      { do: 'send', data: this.name, awaitReply: true },
+      { do: 'phase', phase: 'waiting', reason: busy ? 'one-at-a-time' : 'no-reply-yet' },
+      // No timeout: a client waiting for its turn at a one-at-a-time server waits, as the handout's would.
+      { do: 'wait', ms: busy ? 1 : this.ctx.timing.answerWaitMs() },
     ]
   }
 
-  private print(text: string, level: 'info' | 'error' = 'info'): Action[] {
+  private print(text: string, level: 'info' | 'error' | 'input' = 'info'): Action[] {
     return this.options.print ? [{ do: 'print', text, level }] : []
   }
 
@@ -114,11 +140,12 @@ export class AdderClient implements PeerMachine {
       return []
     }
     const cmd = command.trim()
+    const echo = this.print(`> ${shorten(cmd, 80)}`, 'input')
     if (cmd === 'q') {
       this.state = 'over'
       const verdict: Action =
         this.wrong > 0 ? { do: 'fail', error: `${this.wrong} of ${this.answered} answers were wrong` } : { do: 'done' }
-      return [verdict, { do: 'close', reason: 'client quit (q)' }]
+      return [...echo, { do: 'phase', phase: 'ended' }, verdict, { do: 'close', reason: 'client quit (q)' }]
     }
     if (cmd === 'a') {
       const a = randomInt(this.ctx.rng, 1, 10)
@@ -126,12 +153,14 @@ export class AdderClient implements PeerMachine {
       this.pending = [a, b]
       this.state = 'answer'
       return [
+        ...echo,
         ...this.print(`Numbers: ${a} ${b}`),
-        { do: 'send', data: `${a}${this.ctx.wire.pairSeparator}${b}` },
+        { do: 'send', data: `${a}${this.ctx.wire.pairSeparator}${b}`, awaitReply: true },
+        { do: 'phase', phase: 'busy' },
         { do: 'wait', ms: this.ctx.wire.replyTimeoutMs },
       ]
     }
-    return [...this.print('Invalid command'), ...this.next()]
+    return [...echo, ...this.print('Invalid command'), ...this.next()]
   }
 
   /** Run the next queued command, if any. */
@@ -143,35 +172,61 @@ export class AdderClient implements PeerMachine {
   receive(message: Incoming): Action[] {
     const text = clean(message.text)
     if (this.state === 'ack') {
+      if (startsWithWord(text, 'error')) return this.fail(`The server answered with an error: ${quote(text, 300)}`)
       if (text !== ADDER_ACK) return this.fail(`Expected "ack" from the server, got ${quote(text)}`)
       this.state = 'ready'
       this.options.onReady?.()
-      return [...this.print('ack received from Server'), ...this.next()]
+      return [...this.print('ack received from Server'), { do: 'phase', phase: 'ready' }, ...this.next()]
     }
     if (this.state !== 'answer' || !this.pending) {
       return this.print(`Unexpected message from the server: ${quote(text)}`, 'error')
     }
-    if (text.startsWith('error:')) return this.fail(`The server answered with an error: ${quote(text, 200)}`)
-    const answer = parseNumber(text)
-    if (!answer.ok) return this.fail(`The server's answer is malformed: ${answer.error}`)
+    if (startsWithWord(text, 'error')) return this.fail(`The server answered with an error: ${quote(text, 300)}`)
     const [a, b] = this.pending
-    const correct = answer.value === a + b
     this.pending = null
     this.state = 'ready'
+    const answer = parseAnswer(text)
+    // No single number in it (or several without an `=`): malformed; the message stays visible as received.
+    if (!answer.ok) return this.fail(`The server's answer is malformed: ${answer.error}`)
+    const { value, bare } = answer.value
+    const correct = value === a + b
     this.answered++
     if (!correct) this.wrong++
     return [
-      ...this.print(`answer received from Server = ${answer.value}`),
-      ...(correct ? [] : this.print(`Wrong answer: ${a} + ${b} = ${a + b}, not ${answer.value}`, 'error')),
-      { do: 'result', result: { kind: 'adder', a, b, answer: answer.value, correct } },
+      ...this.print(`answer received from Server = ${value}${bare ? '' : ` (the server sent ${quote(text)})`}`),
+      ...(correct ? [] : this.print(`Wrong answer: ${a} + ${b} = ${a + b}, not ${value}`, 'error')),
+      {
+        do: 'result',
+        result: { kind: 'adder', a, b, answer: value, correct, verdict: correct ? 'correct' : 'wrong' },
+      },
+      { do: 'phase', phase: 'ready' },
       ...this.next(),
     ]
   }
 
   silence(): Action[] {
-    if (this.state === 'ack') return this.fail(`No "ack" from the server within ${this.ctx.wire.replyTimeoutMs / 1000} s`)
     if (this.state === 'answer') return this.fail(`No answer from the server within ${this.ctx.wire.replyTimeoutMs / 1000} s`)
-    return []
+    if (this.state !== 'ack') return []
+    const out: Action[] = []
+    const busy = this.ctx.serverBusy?.() === true
+    if (!this.waitingShown) {
+      this.waitingShown = true
+      out.push(
+        ...this.print(
+          busy
+            ? 'waiting: the server is serving another client (one at a time)'
+            : 'waiting for "ack": no reply yet (the server may be serving another client, one at a time)',
+        ),
+      )
+    }
+    const ending = this.ctx.wire.terminator
+    if (!busy && !this.nudged && this.options.nudge && (ending === 'auto' || ending === 'none')) {
+      // A server that reads lines (readline, makefile) has not seen our name end: send one line ending.
+      // A recv(1024) server gets it glued to the name when its turn comes, which it strips or prints.
+      this.nudged = true
+      out.push({ do: 'send', data: '\n', raw: true })
+    }
+    return out
   }
 
   ended(): Action[] {

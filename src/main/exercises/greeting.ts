@@ -1,7 +1,8 @@
-// Lab 1, task 1: the server greets, the client answers with an acknowledgement, both close.
+// Lab 1, task 1: the server greets, the client answers with an acknowledgement, both close. A greeting
+// ended with `\n` or `\0` is answered the same way (the session mirrors the peer's ending).
 
 import { GREETING_TEXT } from '@shared/settings'
-import { clean, quote } from '../wire/parse'
+import { clean, quote, shorten, startsWithWord } from '../wire/text'
 import type { Action, Incoming, PeerContext, PeerMachine } from './machine'
 
 export class GreetingServer implements PeerMachine {
@@ -11,14 +12,14 @@ export class GreetingServer implements PeerMachine {
 
   start(): Action[] {
     return [
-      { do: 'print', text: `Got connection from ${this.ctx.peerLabel}` },
-      { do: 'send', data: GREETING_TEXT },
+      { do: 'print', text: `Got connection from ${this.ctx.peerLabel}`, always: true },
+      { do: 'send', data: GREETING_TEXT, awaitReply: true },
     ]
   }
 
   receive(message: Incoming): Action[] {
     this.expect = null
-    const reply = clean(message.text)
+    const reply = shorten(clean(message.text))
     return [
       { do: 'print', text: reply },
       { do: 'result', result: { kind: 'greeting', greeting: GREETING_TEXT, ack: reply } },
@@ -39,6 +40,7 @@ export class GreetingServer implements PeerMachine {
 
 export class GreetingClient implements PeerMachine {
   expect: PeerMachine['expect'] = { kind: 'text', known: [GREETING_TEXT] }
+  private waitingShown = false
 
   constructor(
     private readonly ctx: PeerContext,
@@ -46,18 +48,33 @@ export class GreetingClient implements PeerMachine {
   ) {}
 
   start(): Action[] {
-    return [{ do: 'wait', ms: this.ctx.wire.replyTimeoutMs }]
+    if (this.ctx.serverBusy?.()) return this.waitTurn()
+    return [
+      { do: 'phase', phase: 'busy' },
+      { do: 'wait', ms: this.ctx.wire.replyTimeoutMs },
+    ]
+  }
+
+  /** Our own one-at-a-time server is serving someone else: wait for the turn, with no timeout. */
+  private waitTurn(): Action[] {
+    if (this.waitingShown) return []
+    this.waitingShown = true
+    return [
+      { do: 'phase', phase: 'waiting', reason: 'one-at-a-time' },
+      { do: 'print', text: 'waiting: the server is serving another client (one at a time)' },
+    ]
   }
 
   receive(message: Incoming): Action[] {
     this.expect = null
     const greeting = clean(message.text)
-    if (greeting.startsWith('error:'))
-      return [{ do: 'fail', error: `The server answered with an error: ${quote(greeting, 200)}` }]
+    if (startsWithWord(greeting, 'error'))
+      return [{ do: 'fail', error: `The server answered with an error: ${quote(greeting, 300)}` }]
+    const shown = shorten(greeting)
     return [
-      { do: 'print', text: greeting },
+      { do: 'print', text: shown },
       { do: 'send', data: this.ack },
-      { do: 'result', result: { kind: 'greeting', greeting, ack: this.ack } },
+      { do: 'result', result: { kind: 'greeting', greeting: shown, ack: this.ack } },
       { do: 'done' },
       { do: 'close', reason: 'exchange complete' },
     ]
@@ -65,6 +82,7 @@ export class GreetingClient implements PeerMachine {
 
   silence(): Action[] {
     if (!this.expect) return []
+    if (this.ctx.serverBusy?.()) return [...this.waitTurn(), { do: 'wait', ms: this.ctx.wire.replyTimeoutMs }]
     this.expect = null
     return [{ do: 'fail', error: `No greeting from the server within ${this.ctx.wire.replyTimeoutMs / 1000} s` }]
   }

@@ -27,7 +27,7 @@ export function createServerMachine(exercise: Exercise, ctx: PeerContext, option
         intersectionTask(() => randomSet(ctx.rng, options.setSize)),
       )
     case 'adder':
-      return new AdderServer()
+      return new AdderServer(ctx)
   }
 }
 

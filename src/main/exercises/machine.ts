@@ -1,9 +1,12 @@
 // What every exercise is: a small state machine per connection side, data in and actions out.
 // The session layer turns sockets into messages and runs the actions; exercises never see a socket.
+// How a message is encoded on the wire (the peer's line ending, pickle or raw bytes) is the session's
+// job too: a machine sends text or a list, and says what it learned of how the peer writes lists.
 
-import type { ExerciseResult } from '@shared/contract'
+import type { ClientPhase, ExerciseResult, WaitingReason } from '@shared/contract'
 import type { WireSettings } from '@shared/settings'
 import type { Expect } from '../wire/framer'
+import type { ListEncodingUsed } from '../wire/parse'
 import type { Rng } from './sets'
 
 export interface Incoming {
@@ -13,15 +16,28 @@ export interface Incoming {
 }
 
 export type Action =
-  /** Send; two sends in one step are paced `paceMs` apart so a naive `recv(1024)` sees them apart. */
-  | { do: 'send'; data: string | Uint8Array }
-  /** A line for this side's console, in the handout's words. */
-  | { do: 'print'; text: string; level?: 'info' | 'error' }
+  /**
+   * Send text (with the peer's line ending, as it uses one) or bytes as they are (`raw`). Two sends in a
+   * row are paced so a naive `recv(1024)` sees them apart. `awaitReply`: the peer answers this at once,
+   * so the time to its reply is a round-trip sample.
+   */
+  | { do: 'send'; data: string | Uint8Array; awaitReply?: boolean; raw?: boolean }
+  /** Send a list, encoded as the peer writes lists (text, pickle at its protocol, raw bytes) unless a setting says otherwise. */
+  | { do: 'send-list'; values: readonly number[]; awaitReply?: boolean }
+  /** The peer wrote a list this way: answer in kind. */
+  | { do: 'heard'; encoding: ListEncodingUsed; protocol?: number }
+  /**
+   * A line for this side's console, in the handout's words; `input` echoes what the student typed.
+   * `always`: never left out by the console's rate limit (a client arriving or leaving, not each sum).
+   */
+  | { do: 'print'; text: string; level?: 'info' | 'error' | 'input'; always?: boolean }
   | { do: 'result'; result: ExerciseResult }
-  /** The server learned the client's name. */
+  /** The server learned the client's name (or the client announces its own). */
   | { do: 'name'; name: string }
   /** If the peer sends nothing for `ms`, call `silence()`. Any incoming byte cancels it. */
   | { do: 'wait'; ms: number }
+  /** Client: where it is in the exchange (what its pane may enable). */
+  | { do: 'phase'; phase: ClientPhase; reason?: WaitingReason }
   /** End the connection gracefully (after what was sent). */
   | { do: 'close'; reason: string }
   /** Client: the exchange did not go as the handout says; the connection closes. */
@@ -41,11 +57,24 @@ export interface PeerMachine {
   command?(command: string): Action[]
 }
 
+/** The waits a machine needs, from the connection's measured round trip (see net/timing.ts). */
+export interface PeerTiming {
+  greetingWaitMs(floor: number): number
+  speakFirstMs(): number
+  answerWaitMs(): number
+  collectMs(): number
+}
+
 export interface PeerContext {
   wire: WireSettings
   rng: Rng
   /** The peer's address as Python prints it: `('127.0.0.1', 54321)`. */
   peerLabel: string
+  timing: PeerTiming
+  /** Client: the server is one of this app's own, one at a time, and busy with another client now. */
+  serverBusy?: () => boolean
+  /** Would a routine console line be shown now (the console's rate limit)? A hot path skips composing it. */
+  consoleOpen?: () => boolean
 }
 
 /** Python's `print('Got connection from', addr)`. */
@@ -54,10 +83,8 @@ export function pythonAddress(address: string, port: number): string {
   return plain.includes(':') ? `('${plain}', ${port}, 0, 0)` : `('${plain}', ${port})`
 }
 
-/** How long a dedup/intersection client waits for an optional greeting before sending its list. */
-export function greetingWaitMs(wire: WireSettings): number {
-  return Math.max(4 * wire.quietMs, 300)
-}
+/** The shortest wait for an optional greeting (a fast LAN's value; the link's round trip stretches it). */
+export const GREETING_WAIT_FLOOR_MS = 400
 
 export function serverError(text: string): Action {
   return { do: 'send', data: `error: ${text}` }

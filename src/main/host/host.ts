@@ -1,6 +1,7 @@
 // The host owns every server, client, Many-clients run and capture of one app instance. The Electron
 // main process, browser mode, the CLI and the tests all drive this same object through `call`.
 
+import net from 'node:net'
 import os from 'node:os'
 import type {
   CommandArgs,
@@ -12,9 +13,12 @@ import type {
   NetworkInterfaceInfo,
   Snapshot,
 } from '@shared/contract'
-import { DEFAULT_LIMITS, DEFAULT_WIRE, type ServerLimits, type WireSettings } from '@shared/settings'
+import { isLoopbackAddress, type Endpoint } from '@shared/endpoint'
+import { DEFAULT_LIMITS, DEFAULT_WIRE, type Exercise, type ServerLimits, type WireSettings } from '@shared/settings'
 import type { Rng } from '../exercises/sets'
 import { ExerciseClient } from '../net/client'
+import { UserError } from '../errors'
+import type { OwnServer } from '../net/client'
 import { ExerciseServer, StartError } from '../net/server'
 import { ManyClients } from '../net/many-clients'
 import { createCapture, type CaptureService } from '../capture'
@@ -33,15 +37,6 @@ export interface HostOptions {
 }
 
 type Handlers = { [K in CommandName]: (args: CommandArgs<K>) => Promise<CommandValue<K>> }
-
-export class HostError extends Error {
-  constructor(
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message)
-  }
-}
 
 export class Host {
   readonly recorder: Recorder
@@ -71,8 +66,13 @@ export class Host {
       const handler = this.handlers[name] as (a: unknown) => Promise<CommandValue<K>>
       return { ok: true, value: await handler(checked.value) }
     } catch (err) {
-      if (err instanceof HostError) return { ok: false, error: err.message, field: err.field }
-      if (err instanceof StartError) return { ok: false, error: err.plain.message, field: err.plain.field }
+      if (err instanceof UserError)
+        return {
+          ok: false,
+          error: err.message,
+          ...(err.field ? { field: err.field } : {}),
+          ...(err.detail ? { detail: err.detail } : {}),
+        }
       return { ok: false, error: `Internal error: ${err instanceof Error ? err.message : String(err)}` }
     }
   }
@@ -132,13 +132,15 @@ export class Host {
         },
         this.recorder,
       )
-      const info = await server.start()
+      const info = await server.start().catch(async (err: unknown) => {
+        throw err instanceof StartError && err.code === 'EADDRINUSE' ? await this.portInUse(args.port, args.host) : err
+      })
       this.servers.set(server.serverId, server)
       return info
     },
     serverStop: async ({ serverId }) => {
       const server = this.servers.get(serverId)
-      if (!server) throw new HostError('That server is not running')
+      if (!server) throw new UserError('That server is not running')
       this.servers.delete(serverId)
       await server.stop()
       return null
@@ -153,6 +155,7 @@ export class Host {
           wire: this.wire(args.wire),
           params: args.params ?? {},
           rng: this.rng,
+          findOwnServer: (remote) => this.ownServerAt(remote),
         },
         this.recorder,
       )
@@ -165,18 +168,18 @@ export class Host {
       client.start()
       if (!(await client.connected)) {
         const outcome = await client.done
-        throw new HostError(outcome.error ?? 'Could not connect', outcome.field)
+        throw new UserError(outcome.error ?? 'Could not connect', outcome.field)
       }
       return client.describe()
     },
     clientCommand: async ({ clientId, command }) => {
       const client = this.clients.get(clientId)
-      if (!client || !client.command(command)) throw new HostError('This client is not connected any more', 'command')
+      if (!client || !client.command(command)) throw new UserError('This client is not connected any more', 'command')
       return null
     },
     clientStop: async ({ clientId }) => {
       const client = this.clients.get(clientId)
-      if (!client) throw new HostError('This client is not running')
+      if (!client) throw new UserError('This client is not running')
       client.stop()
       return null
     },
@@ -190,10 +193,17 @@ export class Host {
           wire: this.wire(args.wire),
           thinkMs: args.thinkMs ?? 0,
           rng: this.rng,
+          findOwnServer: (remote) => this.ownServerAt(remote),
         },
         this.recorder,
-        () => this.changedManyClients.add(many),
+        (stats) => {
+          this.changedManyClients.add(many)
+          if (!stats.running) for (const s of this.servers.values()) s.releaseCrowd(many.manyClientsId)
+        },
       )
+      // A crowd from this machine against its own server is the student's demo, not an attack: let it in.
+      const own = this.ownServerFor(args.host, args.port)
+      if (own) own.allowCrowd(many.manyClientsId, args.count)
       this.manyClients.set(many.manyClientsId, many)
       many.start()
       this.changedManyClients.add(many)
@@ -201,7 +211,7 @@ export class Host {
     },
     manyClientsStop: async ({ manyClientsId }) => {
       const many = this.manyClients.get(manyClientsId)
-      if (!many) throw new HostError('Those clients are not running')
+      if (!many) throw new UserError('Those clients are not running')
       many.stop()
       this.changedManyClients.add(many)
       return null
@@ -211,7 +221,7 @@ export class Host {
       for (const client of this.clients.values())
         if (client.connId === connId) return (client.stop('closed from the Connections view'), null)
       for (const many of this.manyClients.values()) if (many.closeConnection(connId)) return null
-      throw new HostError('That connection is not open')
+      throw new UserError('That connection is not open')
     },
     systemInterfaces: async () => listInterfaces(),
     trafficExport: async ({ format, connId }) => exportTraffic(this.recorder, format, connId),
@@ -227,11 +237,55 @@ export class Host {
       manyClients: [...this.manyClients.values()].map((s) => ({ ...s.stats })),
       capture: this.capture.info(),
       capturePackets: this.capture.packets?.() ?? [],
-      lines: [],
-      results: [],
-      messages: [],
-      droppedMessages: this.recorder.ringDropped,
+      ...this.recorder.history(),
     }
+  }
+
+  /** The server of ours that takes connections to this endpoint (a client's remote end once connected). */
+  private ownServerAt(remote: Endpoint): OwnServer | undefined {
+    for (const server of this.servers.values()) {
+      const info = server.describe()
+      if (info && server.accepts(remote))
+        return {
+          serverId: info.serverId,
+          exercise: info.exercise,
+          get busy() {
+            return server.busy
+          },
+        }
+    }
+    return undefined
+  }
+
+  /** Our server a client typing this host and port would reach, judged before connecting. */
+  private ownServerFor(host: string, port: number): ExerciseServer | undefined {
+    const address = host === 'localhost' ? '127.0.0.1' : host
+    for (const server of this.servers.values()) {
+      const info = server.describe()
+      if (!info || info.port !== port) continue
+      if (server.accepts({ address, port }) || (isLoopbackAddress(address) && server.accepts({ address: '127.0.0.1', port })))
+        return server
+    }
+    return undefined
+  }
+
+  /** "Port 12345 is already in use by your Greeting server", with a free port next to it to offer. */
+  private async portInUse(port: number, host: string): Promise<UserError> {
+    let holder: { serverId: string; exercise: Exercise } | undefined
+    for (const server of this.servers.values()) {
+      const info = server.describe()
+      if (info?.port === port) holder = { serverId: info.serverId, exercise: info.exercise }
+    }
+    const free = await freePortNear(port, host)
+    const name = holder ? holder.exercise[0].toUpperCase() + holder.exercise.slice(1) : ''
+    const whose = holder ? `by your ${name} server` : 'by another program (or a server still closing)'
+    const offer = [holder ? 'stop it' : '', free ? `use port ${free}` : ''].filter(Boolean).join(', or ')
+    return new UserError(`Port ${port} is already in use ${whose}${offer ? `: ${offer}` : ''}.`, 'port', {
+      kind: 'port-in-use',
+      port,
+      ...(holder ? { holder } : {}),
+      ...(free ? { free } : {}),
+    })
   }
 
   /** Stop everything: servers, clients, Many-clients runs, capture. */
@@ -244,6 +298,20 @@ export class Host {
     this.servers.clear()
     await (this.capture.dispose ? this.capture.dispose() : this.capture.stop()).catch(() => undefined)
   }
+}
+
+/** The first port after `port` that can be listened on now (a quick probe), or undefined. */
+async function freePortNear(port: number, host: string): Promise<number | undefined> {
+  const address = host === 'all' ? '::' : host === 'loopback' ? '127.0.0.1' : host
+  for (let p = port + 1; p <= Math.min(65535, port + 20); p++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const probe = net.createServer()
+      probe.once('error', () => resolve(false))
+      probe.listen({ host: address, port: p, exclusive: true }, () => probe.close(() => resolve(true)))
+    })
+    if (ok) return p
+  }
+  return undefined
 }
 
 /** This machine's addresses: LAN first, loopback last, IPv4 before IPv6 — what you tell your neighbour. */

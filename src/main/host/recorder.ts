@@ -1,9 +1,10 @@
-// Every socket event is recorded here: exact counters per connection, a bounded ring of recent
-// messages, console lines and lifecycle events. Front ends read it two ways: raw events as they
-// happen (CLI, tests) and batches a few times a second (the renderer). The hot path only bumps
-// counters and writes one ring slot, so recording never slows the sockets down.
+// Every socket event is recorded here: exact counters per connection, bounded logs of recent messages
+// (the exercises' and the Many-clients crowd's apart, so a crowd never pushes out a student's own
+// exchange), recent console lines and results (a reloaded page shows what it showed before), and
+// lifecycle events. Front ends read it two ways: raw events as they happen (CLI, tests) and batches a
+// few times a second (the renderer). The hot path bumps a counter, writes one ring slot and marks its
+// connection changed, so recording never slows the sockets down and a batch visits only what changed.
 
-import { MessageRing, type RecordedMessage } from './message-ring'
 import type {
   ConnectionInfo,
   ConsoleLine,
@@ -11,52 +12,148 @@ import type {
   EngineEvent,
   EventBatch,
   ExerciseResult,
+  ResultRecord,
+  Snapshot,
   TrafficMessage,
 } from '@shared/contract'
+import type { LimitName } from '@shared/settings'
+import type { ConnectionHandle, ConnectionPatch, ConnectionSink, LineLevel, NewConnection, SinkEvent } from '../sink'
+import { shorten } from '../wire/text'
+import { MessageRing, type RecordedMessage } from './message-ring'
 
 export type { RecordedMessage }
 
 export interface RecorderOptions {
-  /** How many recent messages the traffic log keeps. */
+  /** How many recent messages the traffic log keeps (the exercises'; the crowd's log keeps as many). */
   ringSize?: number
-  /** How many bytes of message data the traffic log keeps. */
+  /** How many bytes of message data each log keeps. */
   ringBytes?: number
   /** How many closed connections stay listed as "recent". */
   recentClosed?: number
-  /** At most this many messages and lines go to the renderer per batch. */
+  /** At most this many messages, lines and results go to the renderer per batch. */
   batchMessages?: number
   batchLines?: number
   batchResults?: number
+  /** Console lines and results kept for a page that reloads. */
+  historyLines?: number
+  historyResults?: number
 }
 
 type Listener = (event: EngineEvent) => void
 
-const PREVIEW_BYTES = 2048
+/** Text and hex of a message in a batch or the snapshot: enough to read it; the log keeps the bytes. */
+const PREVIEW_BYTES = 1024
+/** A console line is never longer than this (peer text in it is shortened before). */
+const MAX_LINE = 600
 
-export function decodeText(data: Uint8Array): string {
-  const shown = data.length > PREVIEW_BYTES ? data.subarray(0, PREVIEW_BYTES) : data
+export function decodeText(data: Uint8Array, max = PREVIEW_BYTES): string {
+  const shown = data.length > max ? data.subarray(0, max) : data
   return Buffer.from(shown.buffer, shown.byteOffset, shown.byteLength).toString('utf8')
 }
 
-export function toHex(data: Uint8Array): string {
-  const shown = data.length > PREVIEW_BYTES ? data.subarray(0, PREVIEW_BYTES) : data
-  return Buffer.from(shown.buffer, shown.byteOffset, shown.byteLength)
-    .toString('hex')
-    .replace(/(..)(?!$)/g, '$1 ')
+export function toHex(data: Uint8Array, max = PREVIEW_BYTES): string {
+  const shown = data.length > max ? data.subarray(0, max) : data
+  const hex = Buffer.from(shown.buffer, shown.byteOffset, shown.byteLength).toString('hex')
+  let out = ''
+  for (let i = 0; i < hex.length; i += 2) out += (i ? ' ' : '') + hex.slice(i, i + 2)
+  return out
 }
 
-export function toTrafficMessage(m: RecordedMessage): TrafficMessage {
-  return { seq: m.seq, t: m.t, connId: m.connId, dir: m.dir, size: m.size, text: decodeText(m.data), hex: toHex(m.data) }
+export function toTrafficMessage(m: RecordedMessage, many = false): TrafficMessage {
+  const msg: TrafficMessage = {
+    seq: m.seq,
+    t: m.t,
+    connId: m.connId,
+    dir: m.dir,
+    size: m.size,
+    text: decodeText(m.data),
+    hex: toHex(m.data),
+  }
+  if (many) msg.many = true
+  return msg
 }
 
-export class Recorder {
+function endKey(e: { address: string; port: number }): string {
+  return `${e.address}|${e.port}`
+}
+
+/** A bounded history: the newest `max` items, oldest first. */
+class History<T> {
+  private items: T[] = []
+  constructor(private readonly max: number) {}
+  push(item: T): void {
+    this.items.push(item)
+    // Trim in steps, so the array is not shifted on every push.
+    if (this.items.length > this.max * 1.25) this.items = this.items.slice(-this.max)
+  }
+  list(): T[] {
+    return this.items.length > this.max ? this.items.slice(-this.max) : [...this.items]
+  }
+}
+
+class RecordedConnection implements ConnectionHandle {
+  dirty = false
+  /** Whether this server-side end was checked for being one of this app's own Many-clients crowd. */
+  crowdChecked = false
+  constructor(
+    readonly info: ConnectionInfo,
+    public many: boolean,
+    private readonly recorder: Recorder,
+  ) {}
+
+  get connId(): string {
+    return this.info.connId
+  }
+
+  get counters(): Readonly<Counters> {
+    return this.info.counters
+  }
+
+  received(bytes: number): void {
+    this.info.counters.bytesIn += bytes
+    if (!this.dirty) this.recorder.markDirty(this)
+  }
+
+  message(dir: 'in' | 'out', data: Uint8Array | string, size?: number): number {
+    const c = this.info.counters
+    if (dir === 'in') c.messagesIn++
+    else {
+      const n = size ?? (typeof data === 'string' ? Buffer.byteLength(data) : data.length)
+      c.messagesOut++
+      c.bytesOut += n
+      size = n
+    }
+    if (!this.dirty) this.recorder.markDirty(this)
+    return this.recorder.recordMessage(this, dir, data, size)
+  }
+
+  update(patch: ConnectionPatch): void {
+    this.recorder.updateConnection(this, patch)
+  }
+
+  close(reason: string, limit?: LimitName): void {
+    this.recorder.closeConnection(this, reason, limit)
+  }
+
+  result(ownerId: string, result: ExerciseResult): void {
+    this.recorder.result(ownerId, this.info.connId, result)
+  }
+}
+
+export class Recorder implements ConnectionSink {
   private readonly ring: MessageRing
+  private readonly manyRing: MessageRing
   private lineSeq = 0
-  private readonly connections = new Map<string, ConnectionInfo>()
+  private readonly connections = new Map<string, RecordedConnection>()
   private readonly closedOrder: string[] = []
+  private readonly dirty = new Set<RecordedConnection>()
+  /** Local endpoints of this app's Many-clients connections: their server ends belong to the crowd too. */
+  private readonly crowdEnds = new Set<string>()
   private readonly listeners = new Set<Listener>()
   private readonly messageListeners = new Set<Listener>()
   private readonly lineListeners = new Set<Listener>()
+  private readonly lineHistory: History<ConsoleLine>
+  private readonly resultHistory: History<ResultRecord>
   // Pending for the next batch.
   private events: EventBatch['events'] = []
   private lines: ConsoleLine[] = []
@@ -64,7 +161,7 @@ export class Recorder {
   private resultsInBatch = 0
   private droppedResults = 0
   private flushedSeq = 0
-  private readonly sentCounters = new Map<string, string>()
+  private flushedManySeq = 0
   private readonly opts: Required<RecorderOptions>
   /** Batches are collected only while someone reads them (the renderer); the CLI reads raw events. */
   batching = false
@@ -77,9 +174,14 @@ export class Recorder {
       batchMessages: 500,
       batchLines: 1_000,
       batchResults: 500,
+      historyLines: 4_000,
+      historyResults: 1_000,
       ...options,
     }
     this.ring = new MessageRing({ entries: this.opts.ringSize, bytes: this.opts.ringBytes })
+    this.manyRing = new MessageRing({ entries: this.opts.ringSize, bytes: this.opts.ringBytes })
+    this.lineHistory = new History(this.opts.historyLines)
+    this.resultHistory = new History(this.opts.historyResults)
   }
 
   /** Raw events as they happen. Message events only with `{ messages: true }`; `{ linesOnly: true }` for a console. */
@@ -89,7 +191,7 @@ export class Recorder {
     return () => set.delete(listener)
   }
 
-  emit(event: Exclude<EngineEvent, { type: 'message' } | { type: 'line' }>): void {
+  emit(event: SinkEvent): void {
     if (this.batching) this.events.push(event)
     this.deliver(event)
   }
@@ -101,67 +203,89 @@ export class Recorder {
 
   // ---- connections ----
 
-  open(conn: ConnectionInfo): Counters {
-    this.connections.set(conn.connId, conn)
-    this.emit({ type: 'conn-opened', conn: { ...conn, counters: { ...conn.counters } } })
-    return conn.counters
+  open(conn: NewConnection): ConnectionHandle {
+    const { many, ...rest } = conn
+    const info: ConnectionInfo = { ...rest, counters: { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0 } }
+    const handle = new RecordedConnection(info, many === true, this)
+    this.connections.set(info.connId, handle)
+    this.emit({ type: 'conn-opened', conn: { ...info, counters: { ...info.counters } } })
+    return handle
   }
 
-  update(connId: string, patch: Omit<Extract<EngineEvent, { type: 'conn-updated' }>, 'type' | 'connId'>): void {
-    const conn = this.connections.get(connId)
-    if (!conn) return
-    Object.assign(conn, patch)
-    this.emit({ type: 'conn-updated', connId, ...patch })
+  markDirty(conn: RecordedConnection): void {
+    conn.dirty = true
+    this.dirty.add(conn)
   }
 
-  close(connId: string, reason: string): void {
-    const conn = this.connections.get(connId)
-    if (!conn || conn.state === 'closed') return
-    conn.state = 'closed'
-    conn.closedAt = Date.now()
-    conn.closeReason = reason
-    this.emit({ type: 'conn-closed', connId, reason, counters: { ...conn.counters }, at: conn.closedAt })
-    this.closedOrder.push(connId)
-    while (this.closedOrder.length > this.opts.recentClosed) {
-      const old = this.closedOrder.shift()!
-      this.connections.delete(old)
-      this.sentCounters.delete(old)
-    }
+  updateConnection(conn: RecordedConnection, patch: ConnectionPatch): void {
+    Object.assign(conn.info, patch)
+    if (conn.many && patch.local) this.crowdEnds.add(endKey(patch.local))
+    this.emit({ type: 'conn-updated', connId: conn.info.connId, ...patch })
+  }
+
+  closeConnection(conn: RecordedConnection, reason: string, limit?: LimitName): void {
+    const info = conn.info
+    if (info.state === 'closed') return
+    info.state = 'closed'
+    info.closedAt = Date.now()
+    info.closeReason = reason
+    if (limit) info.closeLimit = limit
+    this.dirty.delete(conn)
+    conn.dirty = false
+    if (conn.many && info.role === 'client' && info.local) this.crowdEnds.delete(endKey(info.local))
+    this.emit({
+      type: 'conn-closed',
+      connId: info.connId,
+      reason,
+      ...(limit ? { limit } : {}),
+      counters: { ...info.counters },
+      at: info.closedAt,
+    })
+    this.closedOrder.push(info.connId)
+    while (this.closedOrder.length > this.opts.recentClosed) this.connections.delete(this.closedOrder.shift()!)
   }
 
   connection(connId: string): ConnectionInfo | undefined {
-    return this.connections.get(connId)
+    return this.connections.get(connId)?.info
   }
 
   allConnections(): ConnectionInfo[] {
-    return [...this.connections.values()].map((c) => ({ ...c, counters: { ...c.counters } }))
+    return [...this.connections.values()].map((c) => ({ ...c.info, counters: { ...c.info.counters } }))
   }
 
   liveCount(): number {
-    return this.connections.size - this.closedOrder.length
+    let n = 0
+    for (const c of this.connections.values()) if (c.info.state !== 'closed') n++
+    return n
   }
 
   // ---- messages, lines, results ----
 
-  /** Messages that fell out of the traffic log (it is bounded). */
+  /** Messages that fell out of the traffic logs (they are bounded). */
   get ringDropped(): number {
-    return this.ring.dropped
+    return this.ring.dropped + this.manyRing.dropped
   }
 
-  /** Record one message; returns the time it was recorded at. `size` in bytes, when already known. */
-  message(connId: string, dir: 'in' | 'out', data: Uint8Array | string, size?: number): number {
+  recordMessage(conn: RecordedConnection, dir: 'in' | 'out', data: Uint8Array | string, size?: number): number {
+    if (!conn.crowdChecked) {
+      // A server end's first message comes after its client connected: by then the crowd's ends are known.
+      conn.crowdChecked = true
+      if (conn.info.role === 'server' && this.crowdEnds.has(endKey(conn.info.remote))) conn.many = true
+    }
     const t = Date.now()
-    this.ring.push(connId, dir, data, t, size)
+    const seq = (conn.many ? this.manyRing : this.ring).push(conn.info.connId, dir, data, t, size)
     if (this.messageListeners.size) {
       const bytes = typeof data === 'string' ? Buffer.from(data) : data
-      const event: EngineEvent = { type: 'message', connId, dir, t, data: bytes }
+      const event: EngineEvent = { type: 'message', connId: conn.info.connId, dir, t, data: bytes }
       for (const l of this.messageListeners) l(event)
     }
-    return t
+    return seq
   }
 
-  line(ownerId: string, text: string, level: 'info' | 'error' = 'info', connId?: string): void {
-    const line: ConsoleLine = { seq: ++this.lineSeq, t: Date.now(), ownerId, connId, text, level }
+  line(ownerId: string, text: string, level: LineLevel = 'info', connId?: string): void {
+    const line: ConsoleLine = { seq: ++this.lineSeq, t: Date.now(), ownerId, text: shorten(text, MAX_LINE), level }
+    if (connId) line.connId = connId
+    this.lineHistory.push(line)
     if (this.batching) {
       if (this.lines.length < this.opts.batchLines) this.lines.push(line)
       else this.droppedLines++
@@ -173,8 +297,11 @@ export class Recorder {
 
   /** Results are many under load (one per adder request): the batch keeps the first few, counters stay exact. */
   result(ownerId: string, connId: string, result: ExerciseResult): void {
+    const record: ResultRecord = { ownerId, connId, t: Date.now(), result }
+    // A crowd's results are counted by its stats; only the exercises' results are history.
+    if (!this.connections.get(connId)?.many) this.resultHistory.push(record)
     if (!this.batching && this.listeners.size === 0 && this.messageListeners.size === 0) return
-    const event: EngineEvent = { type: 'result', ownerId, connId, t: Date.now(), result }
+    const event: EngineEvent = { type: 'result', ...record }
     if (this.batching) {
       if (this.resultsInBatch < this.opts.batchResults) {
         this.events.push(event)
@@ -184,13 +311,32 @@ export class Recorder {
     this.deliver(event)
   }
 
-  /** Recent messages, oldest first (optionally of one connection, or from a sequence number on). */
+  /** Recent messages of the exercises' log, oldest first (optionally of one connection, or from a number on). */
   recentMessages(connId?: string, fromSeq = 1): RecordedMessage[] {
     return this.ring.range(fromSeq, connId)
   }
 
+  /** Recent messages of the Many-clients log. */
+  recentManyMessages(connId?: string, fromSeq = 1): RecordedMessage[] {
+    return this.manyRing.range(fromSeq, connId)
+  }
+
   get messageCount(): number {
     return this.ring.newest
+  }
+
+  /** What a page that reloads needs to show what it showed before. */
+  history(maxMessages = 2000): Pick<Snapshot, 'lines' | 'results' | 'messages' | 'droppedMessages'> {
+    const own = this.ring.range(Math.max(1, this.ring.newest - maxMessages + 1)).map((m) => toTrafficMessage(m))
+    const many = this.manyRing
+      .range(Math.max(1, this.manyRing.newest - Math.floor(maxMessages / 4) + 1))
+      .map((m) => toTrafficMessage(m, true))
+    return {
+      lines: this.lineHistory.list(),
+      results: this.resultHistory.list(),
+      messages: [...own, ...many],
+      droppedMessages: this.ringDropped,
+    }
   }
 
   // ---- batches for the renderer ----
@@ -198,28 +344,28 @@ export class Recorder {
   /** Everything since the last flush, or null when nothing happened. */
   flush(): EventBatch | null {
     const counters: Record<string, Counters> = {}
-    let changed = 0
-    for (const [id, conn] of this.connections) {
-      const c = conn.counters
-      const key = `${c.bytesIn}/${c.bytesOut}/${c.messagesIn}/${c.messagesOut}`
-      if (this.sentCounters.get(id) !== key) {
-        this.sentCounters.set(id, key)
-        counters[id] = { ...c }
-        changed++
-      }
+    for (const conn of this.dirty) {
+      counters[conn.info.connId] = { ...conn.info.counters }
+      conn.dirty = false
     }
-    const newest = this.ring.newest
-    const pending = newest - this.flushedSeq
-    if (!changed && !pending && !this.events.length && !this.lines.length) return null
-    const take = Math.min(pending, this.opts.batchMessages)
-    const messages: TrafficMessage[] = this.ring.range(newest - take + 1).map(toTrafficMessage)
-    this.flushedSeq = newest
+    const changed = this.dirty.size
+    this.dirty.clear()
+    const pending = this.ring.newest - this.flushedSeq
+    const pendingMany = this.manyRing.newest - this.flushedManySeq
+    if (!changed && !pending && !pendingMany && !this.events.length && !this.lines.length) return null
+    // The exercises' messages first; the crowd's fill what room is left, at least a tenth.
+    const take = Math.min(pending, this.opts.batchMessages - Math.min(pendingMany, Math.floor(this.opts.batchMessages / 10)))
+    const takeMany = Math.min(pendingMany, this.opts.batchMessages - take)
+    const messages: TrafficMessage[] = this.ring.range(this.ring.newest - take + 1).map((m) => toTrafficMessage(m))
+    for (const m of this.manyRing.range(this.manyRing.newest - takeMany + 1)) messages.push(toTrafficMessage(m, true))
+    this.flushedSeq = this.ring.newest
+    this.flushedManySeq = this.manyRing.newest
     const batch: EventBatch = {
       events: this.events,
       messages,
       lines: this.lines,
       counters,
-      droppedMessages: pending - messages.length,
+      droppedMessages: pending + pendingMany - messages.length,
       droppedLines: this.droppedLines,
       droppedResults: this.droppedResults,
     }

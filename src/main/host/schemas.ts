@@ -2,9 +2,10 @@
 // not trusted. Unknown fields, wrong types, out-of-range ports and over-long strings are refused.
 
 import { z } from 'zod'
+import { checkHostInput } from '@shared/endpoint'
 import type { CommandName } from '@shared/contract'
 import { captureSchemas } from '../capture/commands'
-import { EXERCISES, GREET_MODES, LIST_ENCODINGS, PAIR_SEPARATORS } from '@shared/settings'
+import { EXERCISES, LIMIT_SETTINGS, WIRE_SETTINGS, type SettingDescriptor } from '@shared/settings'
 
 const port = z
   .number({ error: 'must be a number' })
@@ -17,37 +18,37 @@ const clientPort = z
   .min(1, 'must be 1 to 65535')
   .max(65535, 'must be 1 to 65535')
 const ms = (max: number) => z.number().int().min(0).max(max)
-const host = z.string().trim().min(1, 'enter a host name or IP address').max(253, 'is too long')
+/** What a student typed as the server's host: typos of an IP address are named (`127.0.0.256`, `127 0 0 1`). */
+const host = z.string().transform((text, ctx) => {
+  const checked = checkHostInput(text)
+  if (checked.ok) return checked.host
+  ctx.addIssue({ code: 'custom', message: checked.error })
+  return z.NEVER
+})
 const id = z.string().min(1).max(64)
 const text = (max: number) => z.string().max(max, `must be at most ${max} characters`)
 
-const wire = z
-  .object({
-    pairSeparator: z.enum(PAIR_SEPARATORS),
-    paceMs: ms(10_000),
-    quietMs: ms(10_000).min(1),
-    listEncoding: z.enum(LIST_ENCODINGS),
-    greetFirst: z.enum(GREET_MODES),
-    answerGreeting: z.boolean(),
-    lineMode: z.boolean(),
-    connectTimeoutMs: ms(120_000).min(1),
-    replyTimeoutMs: ms(600_000).min(1),
-  })
-  .strict()
-  .partial()
+/** One zod schema per setting, generated from the descriptor table (bounds and choices live there only). */
+function settingSchema(d: SettingDescriptor): z.ZodType {
+  if (d.kind === 'integer')
+    return z
+      .number({ error: 'must be a number' })
+      .int('must be a whole number')
+      .min(d.min, `must be ${d.min} to ${d.max}`)
+      .max(d.max, `must be ${d.min} to ${d.max}`)
+  const values = d.choices.map((c) => c.value) as [string, ...string[]]
+  return z.enum(values)
+}
 
-const limits = z
-  .object({
-    maxClients: z.number().int().min(1).max(100_000),
-    maxMessageBytes: z
-      .number()
-      .int()
-      .min(16)
-      .max(16 * 1024 * 1024),
-    handshakeTimeoutMs: ms(3_600_000).min(1),
-  })
-  .strict()
-  .partial()
+function tableSchema(table: Record<string, SettingDescriptor>) {
+  return z
+    .object(Object.fromEntries(Object.entries(table).map(([k, d]) => [k, settingSchema(d)])))
+    .strict()
+    .partial()
+}
+
+const wire = tableSchema(WIRE_SETTINGS as unknown as Record<string, SettingDescriptor>)
+const limits = tableSchema(LIMIT_SETTINGS as unknown as Record<string, SettingDescriptor>)
 
 const number = z.number().int().min(-1_000_000_000).max(1_000_000_000)
 const none = z.object({}).strict()

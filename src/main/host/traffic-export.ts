@@ -4,7 +4,7 @@ import type { TrafficFormat } from '@shared/contract'
 import { toTrafficMessage, type Recorder } from './recorder'
 
 export function exportTraffic(recorder: Recorder, format: TrafficFormat, connId?: string): { filename: string; content: string } {
-  const messages = recorder.recentMessages(connId).map(toTrafficMessage)
+  const messages = recorder.recentMessages(connId).map((m) => toTrafficMessage(m))
   const stamp = new Date().toISOString().replace(/[:.]/g, '-')
   const base = `socketlab-traffic-${stamp}`
   if (format === 'json') {

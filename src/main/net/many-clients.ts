@@ -1,12 +1,16 @@
 // Many clients: N adder clients against one server, each with its unique name, requesting flat out
-// (or with a pause) and checking every sum. The Lab 2 question 2 demo.
+// (or with a pause) and checking every sum. The Lab 2 question 2 demo — and, against a one-at-a-time
+// server, the question 1 contrast: one client is served, the others show as waiting for their turn.
+// Failures are counted by what went wrong (200 clients refused is one line with a count), a stop the
+// student asked for is one line, and the run ends with a final status.
 
+import { formatEndpoint, type Endpoint } from '@shared/endpoint'
 import { newManyClientsStats, type FailureGroup, type ManyClientsStats } from '@shared/contract'
 import type { WireSettings } from '@shared/settings'
 import { AdderClient, adderName } from '../exercises/adder'
 import type { Rng } from '../exercises/sets'
 import type { ConnectionSink } from '../sink'
-import { ExerciseClient } from './client'
+import { ExerciseClient, type OwnServer } from './client'
 import { nextId } from './ids'
 
 export interface ManyClientsConfig {
@@ -18,10 +22,14 @@ export interface ManyClientsConfig {
   wire: WireSettings
   thinkMs: number
   rng: Rng
+  findOwnServer?: (remote: Endpoint) => OwnServer | undefined
 }
 
 /** How many clients may be connecting at once, so a crowd does not overflow the server's backlog. */
 const CONNECTING_AT_ONCE = 64
+/** Once every client is connected, how long the crowd waits for the last `ack`s before requesting. */
+const ACK_GRACE_MS = 1000
+const MAX_FAILURE_GROUPS = 20
 
 export class ManyClients {
   readonly manyClientsId: string
@@ -33,11 +41,12 @@ export class ManyClients {
   private ready: ExerciseClient[] = []
   private settledCount = 0
   private requesting = false
+  private graceTimer: NodeJS.Timeout | null = null
   readonly stats: ManyClientsStats
 
   constructor(
     private readonly config: ManyClientsConfig,
-    private readonly recorder: ConnectionSink,
+    private readonly sink: ConnectionSink,
     private readonly onChange: (stats: ManyClientsStats) => void = () => undefined,
   ) {
     this.manyClientsId = config.manyClientsId ?? nextId('many')
@@ -45,48 +54,72 @@ export class ManyClients {
   }
 
   start(): void {
-    this.recorder.line(
-      this.manyClientsId,
-      `Starting ${this.config.count} adder clients against ${this.config.host}:${this.config.port}`,
-    )
+    const where = formatEndpoint({ address: this.config.host, port: this.config.port })
+    this.sink.line(this.manyClientsId, `Starting ${this.config.count} adder clients against ${where}`)
     this.launchMore()
   }
 
   private launchMore(): void {
-    while (this.running && this.launched < this.config.count && this.connecting < CONNECTING_AT_ONCE) {
-      this.launch()
-    }
+    while (this.running && this.launched < this.config.count && this.connecting < CONNECTING_AT_ONCE) this.launch()
   }
 
   private launch(): void {
     const { host, port, wire, rng, baseName, thinkMs } = this.config
     this.launched++
     this.connecting++
-    const name = adderName(baseName, rng)
-    const uniqueName = `${name}-${this.launched}`
-    const machine = new AdderClient({ wire, rng, peerLabel: '' }, uniqueName, {
-      print: false,
-      onReady: () => {
-        this.ready.push(client)
-        this.startWhenAllReady()
-      },
-    })
+    const uniqueName = `${adderName(baseName, rng)}-${this.launched}`
     let settled = false
     let opened = false
+    let waiting = false
     const stillConnecting = (): void => {
       if (settled) return
       settled = true
       this.connecting--
       this.launchMore()
+      this.maybeStartRequests()
     }
-    const client = new ExerciseClient(
-      { exercise: 'adder', host, port, wire, params: {}, rng, machine, ownerId: this.manyClientsId },
-      this.recorder,
+    const request = (): void => {
+      if (!this.running) return
+      if (thinkMs > 0) setTimeout(() => client.command('a'), thinkMs)
+      else setImmediate(() => client.command('a'))
+    }
+    const client: ExerciseClient = new ExerciseClient(
+      {
+        exercise: 'adder',
+        host,
+        port,
+        wire,
+        params: {},
+        rng,
+        ownerId: this.manyClientsId,
+        many: true,
+        findOwnServer: this.config.findOwnServer,
+        machine: (ctx) =>
+          new AdderClient(ctx, uniqueName, {
+            print: false,
+            nudge: false,
+            onReady: () => {
+              if (this.requesting) request()
+              else {
+                this.ready.push(client)
+                this.maybeStartRequests()
+              }
+            },
+          }),
+      },
+      this.sink,
       {
         onOpen: () => {
-          stillConnecting()
           opened = true
           this.stats.connected++
+          stillConnecting()
+          this.onChange(this.stats)
+        },
+        onPhase: (phase) => {
+          const now = phase === 'waiting'
+          if (now === waiting) return
+          waiting = now
+          this.stats.waiting += now ? 1 : -1
           this.onChange(this.stats)
         },
         onResult: (r) => {
@@ -94,9 +127,7 @@ export class ManyClients {
           this.stats.answered++
           if (r.correct === false) this.stats.wrong++
           this.onChange(this.stats)
-          if (!this.running) return
-          if (thinkMs > 0) setTimeout(() => client.command('a'), thinkMs)
-          else setImmediate(() => client.command('a'))
+          request()
         },
         onEnd: (outcome) => {
           stillConnecting()
@@ -108,7 +139,8 @@ export class ManyClients {
             countFailure(this.stats.failures, outcome.error ?? 'failed')
           }
           this.onChange(this.stats)
-          this.startWhenAllReady()
+          this.maybeStartRequests()
+          this.maybeFinished()
         },
       },
     )
@@ -117,15 +149,48 @@ export class ManyClients {
   }
 
   /**
-   * Requests start only once the whole crowd is past its handshake (or failed), so late clients'
-   * handshakes are not starved by early clients requesting flat out.
+   * Requests start once the whole crowd is connected and past its handshake, so late clients'
+   * handshakes are not starved by early ones requesting flat out. Clients still without `ack` a moment
+   * after the last one connected are waiting for their turn (a one-at-a-time server): the others start.
    */
-  private startWhenAllReady(): void {
+  private maybeStartRequests(): void {
     if (this.requesting || !this.running) return
-    if (this.launched < this.config.count || this.ready.length + this.settledCount < this.config.count) return
+    if (this.launched < this.config.count || this.connecting > 0) return
+    if (this.ready.length + this.settledCount >= this.config.count) return this.startRequests()
+    this.graceTimer ??= setTimeout(() => this.startRequests(), ACK_GRACE_MS)
+  }
+
+  private startRequests(): void {
+    if (this.graceTimer) clearTimeout(this.graceTimer)
+    this.graceTimer = null
+    if (this.requesting || !this.running) return
     this.requesting = true
     for (const client of this.ready) client.command('a')
     this.ready = []
+  }
+
+  /** Every client has ended without a stop: the run is over, and says how. */
+  private maybeFinished(): void {
+    if (!this.running || this.settledCount < this.config.count) return
+    this.running = false
+    this.stats.running = false
+    const allFailed = this.stats.errors === this.config.count
+    this.stats.ended = allFailed ? 'failed' : 'finished'
+    const groups = this.stats.failures.map((g) => `${g.error} (${g.count})`).join('; ')
+    this.sink.line(
+      this.manyClientsId,
+      allFailed
+        ? `All ${this.config.count} clients failed: ${groups}`
+        : `Finished: ${this.summary()}${groups ? `; failures: ${groups}` : ''}`,
+      allFailed ? 'error' : 'info',
+    )
+    this.release()
+    this.onChange(this.stats)
+  }
+
+  private summary(): string {
+    const s = this.stats
+    return `${s.answered} answers, ${s.wrong} wrong, ${s.errors} clients failed`
   }
 
   closeConnection(connId: string): boolean {
@@ -138,15 +203,19 @@ export class ManyClients {
     if (!this.running) return
     this.running = false
     this.stats.running = false
+    this.stats.ended = 'stopped'
     for (const c of this.clients) c.stop('Many clients stopped')
-    // A stopped crowd keeps only its counts: a demo run again and again must not pile up clients.
+    this.sink.line(this.manyClientsId, `Stopped by you: ${this.summary()}`)
+    this.release()
+    this.onChange(this.stats)
+  }
+
+  /** A finished crowd keeps only its counts: a demo run again and again must not pile up clients. */
+  private release(): void {
+    if (this.graceTimer) clearTimeout(this.graceTimer)
+    this.graceTimer = null
     this.clients.length = 0
     this.ready = []
-    this.recorder.line(
-      this.manyClientsId,
-      `Stopped: ${this.stats.answered} answers, ${this.stats.wrong} wrong, ${this.stats.errors} errors`,
-    )
-    this.onChange(this.stats)
   }
 }
 
@@ -154,6 +223,11 @@ export class ManyClients {
 function countFailure(groups: FailureGroup[], error: string): void {
   const hit = groups.find((g) => g.error === error)
   if (hit) hit.count++
-  else if (groups.length < 20) groups.push({ error, count: 1 })
+  else if (groups.length < MAX_FAILURE_GROUPS) groups.push({ error, count: 1 })
+  else {
+    const other = groups.find((g) => g.error === 'other errors')
+    if (other) other.count++
+    else groups[groups.length - 1] = { error: 'other errors', count: groups[groups.length - 1].count + 1 }
+  }
   groups.sort((a, b) => b.count - a.count)
 }

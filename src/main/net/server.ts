@@ -1,18 +1,26 @@
 // A server hosting one exercise: many clients at once (Lab 2 question 2), or one at a time like the
 // handout's sequential accept loop (question 1), where the next client waits until the current leaves.
+// It listens on a classroom network where anyone can connect, so its limits protect everyone else:
+// a bound per remote address and in all (never past the process's open-file limit, so "server full"
+// is said before the OS would drop a student silently), an idle limit after the handshake, and TCP
+// keepalive so a machine that vanished frees its slot and the one-at-a-time queue moves on.
 
 import net from 'node:net'
 import os from 'node:os'
-import type { Counters, ServerInfo } from '@shared/contract'
-import type { Exercise, ServerLimits, WireSettings } from '@shared/settings'
+import type { ServerInfo } from '@shared/contract'
+import { formatEndpoint, isLoopbackAddress, plainAddress, type Endpoint } from '@shared/endpoint'
+import { DEFAULT_LIMITS, type Exercise, type LimitName, type ServerLimits, type WireSettings } from '@shared/settings'
 import { createServerMachine } from '../exercises'
 import { pythonAddress } from '../exercises/machine'
 import type { Rng } from '../exercises/sets'
-import type { ConnectionSink } from '../sink'
+import { UserError } from '../errors'
+import type { ConnectionHandle, ConnectionSink } from '../sink'
+import { ConsoleGate } from './console-gate'
+import { connectionBudget, releaseDescriptor, takeDescriptor } from './descriptors'
 import { serverError, type PlainError } from './errors'
-import { Session } from './session'
-import { formatEndpoint, plainAddress } from '@shared/endpoint'
 import { nextId } from './ids'
+import { Session } from './session'
+import { LinkTiming, RttMemory } from './timing'
 
 export interface ServerConfig {
   serverId?: string
@@ -26,6 +34,9 @@ export interface ServerConfig {
   rng: Rng
 }
 
+/** TCP keepalive: probes start after this much silence, so a vanished peer is found within a minute or so. */
+export const KEEPALIVE_MS = 15_000
+
 /** `all` listens on every interface (IPv6 and IPv4 where the OS has both), `loopback` on 127.0.0.1. */
 function bindAddress(host: string): string {
   if (host === 'all') return '::'
@@ -33,36 +44,96 @@ function bindAddress(host: string): string {
   return host
 }
 
-export class StartError extends Error {
-  constructor(readonly plain: PlainError) {
-    super(plain.message)
+/** A failure to start, with the OS error code kept (the host adds which server holds a port). */
+export class StartError extends UserError {
+  constructor(
+    readonly plain: PlainError,
+    readonly code?: string,
+  ) {
+    super(plain.message, plain.field)
   }
+}
+
+interface Waiting {
+  socket: net.Socket
+  conn: ConnectionHandle
+  address: string
+}
+
+/** This machine's own addresses: a client there is on loopback as far as timing goes. */
+function localAddresses(): Set<string> {
+  const out = new Set<string>()
+  for (const list of Object.values(os.networkInterfaces())) for (const a of list ?? []) out.add(plainAddress(a.address))
+  return out
 }
 
 export class ExerciseServer {
   readonly serverId: string
   private readonly server: net.Server
   private readonly sessions = new Set<Session>()
-  private readonly waiting: { socket: net.Socket; connId: string; counters: Counters }[] = []
+  private readonly waiting: Waiting[] = []
+  private readonly perAddress = new Map<string, number>()
+  /** Many-clients runs of this app aimed at this server: each may bring its crowd from one address. */
+  private readonly crowds = new Map<string, number>()
+  private readonly rtt = new RttMemory()
+  private readonly local = localAddresses()
+  private readonly console: ConsoleGate
   private active: Session | null = null
   private info: ServerInfo | null = null
   private stopping: Promise<void> | null = null
+  private open = 0
 
   constructor(
     private readonly config: ServerConfig,
-    private readonly recorder: ConnectionSink,
+    private readonly sink: ConnectionSink,
   ) {
     this.serverId = config.serverId ?? nextId('srv')
+    this.console = new ConsoleGate(sink, this.serverId, config.limits.consoleLinesPerSecond)
     this.server = net.createServer({ noDelay: true, allowHalfOpen: true }, (socket) => this.accept(socket))
-    this.server.on('error', (err) => this.recorder.line(this.serverId, `Server error: ${err.message}`, 'error'))
+    this.server.on('error', (err) => this.sink.line(this.serverId, `Server error: ${err.message}`, 'error'))
   }
 
   get connections(): number {
-    return this.sessions.size + this.waiting.length
+    return this.open
+  }
+
+  /** One at a time, and serving a client now: a new client will wait for its turn. */
+  get busy(): boolean {
+    return this.config.oneAtATime && this.active !== null
+  }
+
+  get exercise(): Exercise {
+    return this.config.exercise
   }
 
   describe(): ServerInfo | null {
     return this.info
+  }
+
+  /** Let a Many-clients run of this app bring `count` more connections from its one address. */
+  allowCrowd(id: string, count: number): void {
+    this.crowds.set(id, count)
+  }
+
+  releaseCrowd(id: string): void {
+    this.crowds.delete(id)
+  }
+
+  /** Connections one address may hold; a crowd of this app's own comes from this machine. */
+  private perAddressLimit(address: string): number {
+    let n = this.info!.limits.maxPerAddress
+    if (this.local.has(address) || isLoopbackAddress(address)) for (const c of this.crowds.values()) n += c
+    return n
+  }
+
+  /** Does this server take connections made to `remote` (an address of this machine and our port)? */
+  accepts(remote: Endpoint): boolean {
+    const info = this.info
+    if (!info || this.stopping || remote.port !== info.port) return false
+    const address = plainAddress(remote.address)
+    if (!this.local.has(address) && !isLoopbackAddress(address)) return false
+    const bound = plainAddress(info.address)
+    return bound === '::' || bound === '0.0.0.0' || bound === address
   }
 
   async start(): Promise<ServerInfo> {
@@ -73,25 +144,34 @@ export class ExerciseServer {
         if (host === 'all' && (err.code === 'EAFNOSUPPORT' || err.code === 'EADDRNOTAVAIL')) return this.listen('0.0.0.0', port)
         throw err
       })
-      .catch((err: unknown) => {
-        throw new StartError(serverError(err, host, port))
+      .catch((err: NodeJS.ErrnoException) => {
+        throw new StartError(serverError(err, host, port), err.code)
       })
+    // The effective limit: never more clients than the open-file limit leaves room for.
+    const effective = { ...limits, maxClients: Math.min(limits.maxClients, connectionBudget()) }
     this.info = {
       serverId: this.serverId,
       exercise,
       address: address.address,
       port: address.port,
       oneAtATime,
-      limits,
+      limits: effective,
       wire,
       startedAt: Date.now(),
     }
-    this.recorder.emit({ type: 'server-started', server: this.info })
-    this.recorder.line(this.serverId, `host ip ${shownHostIp(host, address.address)}`)
-    this.recorder.line(
-      this.serverId,
-      `Listening on ${formatEndpoint(address)} (${oneAtATime ? 'one client at a time' : 'many clients at a time'})`,
-    )
+    this.sink.emit({ type: 'server-started', server: this.info })
+    this.sink.line(this.serverId, `host ip ${shownHostIp(host, address.address)}`)
+    const where =
+      address.address === '::' || address.address === '0.0.0.0'
+        ? `every address of this machine, port ${address.port}`
+        : `${plainAddress(address.address)} port ${address.port}${isLoopbackAddress(address.address) ? ' (this machine only)' : ''}`
+    this.sink.line(this.serverId, `Listening on ${where}; ${oneAtATime ? 'one client at a time' : 'many clients at a time'}`)
+    // Said only when the student asked for more than this computer allows (the default always fits).
+    if (effective.maxClients < limits.maxClients && limits.maxClients !== DEFAULT_LIMITS.maxClients)
+      this.sink.line(
+        this.serverId,
+        `At most ${effective.maxClients} clients at once: this computer lets SocketLab open only so many connections`,
+      )
     return this.info
   }
 
@@ -99,7 +179,7 @@ export class ExerciseServer {
     return new Promise((resolve, reject) => {
       const onError = (err: Error): void => reject(err)
       this.server.once('error', onError)
-      // The handout's listen(5) would refuse a crowd; the OS default backlog serves Lab 2 q2 and the demo.
+      // The handout's listen(5) would refuse a crowd; a large backlog serves Lab 2 q2 and the demo.
       this.server.listen({ host, port, backlog: 1024, ipv6Only: false }, () => {
         this.server.off('error', onError)
         resolve(this.server.address() as net.AddressInfo)
@@ -110,71 +190,100 @@ export class ExerciseServer {
   private accept(socket: net.Socket): void {
     // A socket must never be left without an error listener, even for a moment.
     socket.on('error', () => undefined)
-    const connId = nextId('conn')
-    const remote = { address: plainAddress(socket.remoteAddress ?? '?'), port: socket.remotePort ?? 0 }
-    const local = { address: plainAddress(socket.localAddress ?? '?'), port: socket.localPort ?? 0 }
-    const counters = this.recorder.open({
-      connId,
+    socket.setKeepAlive(true, KEEPALIVE_MS)
+    const counted = takeDescriptor()
+    const address = plainAddress(socket.remoteAddress ?? '?')
+    const remote = { address, port: socket.remotePort ?? 0 }
+    const conn = this.sink.open({
+      connId: nextId('conn'),
       role: 'server',
       exercise: this.config.exercise,
       ownerId: this.serverId,
-      local,
+      local: { address: plainAddress(socket.localAddress ?? '?'), port: socket.localPort ?? 0 },
       remote,
       state: 'open',
       openedAt: Date.now(),
-      counters: { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0 },
+    })
+    this.open++
+    this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1)
+    socket.once('close', () => {
+      this.open--
+      const n = (this.perAddress.get(address) ?? 1) - 1
+      if (n > 0) this.perAddress.set(address, n)
+      else this.perAddress.delete(address)
+      if (counted) releaseDescriptor()
     })
     if (this.stopping) {
       socket.destroy()
-      this.recorder.close(connId, 'server stopping')
+      conn.close('server stopping')
       return
     }
-    const { maxClients } = this.config.limits
-    if (this.connections >= maxClients) {
-      const detail = `server full (${maxClients} clients)`
-      this.recorder.emit({ type: 'limit', ownerId: this.serverId, limit: 'maxClients', detail })
-      this.recorder.line(this.serverId, `Refused ${formatEndpoint(remote)}: ${detail}`, 'error', connId)
-      const msg = Buffer.from(`error: ${detail}`)
-      counters.bytesOut += msg.length
-      counters.messagesOut++
-      this.recorder.message(connId, 'out', msg)
-      socket.end(msg)
-      socket.on('close', () => this.recorder.close(connId, detail))
-      setTimeout(() => socket.destroy(), 1000).unref()
-      return
-    }
+    const { maxClients } = this.info!.limits
+    const maxPerAddress = this.perAddressLimit(address)
+    if (!counted) return this.refuse(socket, conn, 'descriptors', 'server full (this computer allows no more connections)')
+    if (this.open > maxClients) return this.refuse(socket, conn, 'maxClients', `server full (${maxClients} clients)`)
+    if (this.perAddress.get(address)! > maxPerAddress)
+      return this.refuse(socket, conn, 'maxPerAddress', `server full for your address (${maxPerAddress} connections)`)
     if (this.config.oneAtATime && this.active) {
       socket.pause()
-      this.waiting.push({ socket, connId, counters })
-      this.recorder.update(connId, { state: 'waiting' })
-      this.recorder.line(this.serverId, `${formatEndpoint(remote)} is waiting: one client at a time`, 'info', connId)
-      socket.on('close', () => {
+      this.waiting.push({ socket, conn, address })
+      conn.update({ state: 'waiting' })
+      this.sink.line(this.serverId, `${formatEndpoint(remote)} is waiting: one client at a time`, 'info', conn.connId)
+      socket.once('close', () => {
         const i = this.waiting.findIndex((w) => w.socket === socket)
         if (i >= 0) {
           this.waiting.splice(i, 1)
-          this.recorder.close(connId, 'client left while waiting')
+          conn.close('client left while waiting')
         }
       })
       return
     }
-    this.serve(socket, connId, counters)
+    this.serve(socket, conn, address)
   }
 
-  private serve(socket: net.Socket, connId: string, counters: Counters): void {
+  private refuse(socket: net.Socket, conn: ConnectionHandle, limit: LimitName, detail: string): void {
+    this.sink.emit({ type: 'limit', ownerId: this.serverId, limit, detail })
+    if (this.console.allow())
+      this.sink.line(this.serverId, `Refused ${formatEndpoint(this.remoteOf(socket))}: ${detail}`, 'error', conn.connId)
+    const msg = `error: ${detail}`
+    conn.message('out', msg)
+    socket.end(msg)
+    socket.once('close', () => conn.close(detail, limit))
+    setTimeout(() => socket.destroy(), 1000).unref()
+  }
+
+  private remoteOf(socket: net.Socket): Endpoint {
+    return { address: plainAddress(socket.remoteAddress ?? '?'), port: socket.remotePort ?? 0 }
+  }
+
+  private serve(socket: net.Socket, conn: ConnectionHandle, address: string): void {
     const { wire, limits, exercise, rng, setSize } = this.config
     const peerLabel = pythonAddress(socket.remoteAddress ?? '?', socket.remotePort ?? 0)
-    const machine = createServerMachine(exercise, { wire, rng, peerLabel }, { setSize })
+    // A server never sees the handshake's timing: start from what this address showed before, or from
+    // a loopback round trip for this machine's own addresses, else from TCP's cautious 1 s.
+    const known =
+      this.rtt.get(address) ?? (this.local.has(address) || isLoopbackAddress(address) ? { srtt: 0.5, rttvar: 0.25 } : undefined)
+    const timing = new LinkTiming({ quietMs: wire.quietMs, paceMs: wire.paceMs }, known)
+    const machine = createServerMachine(
+      exercise,
+      { wire, rng, peerLabel, timing, consoleOpen: () => this.console.open },
+      { setSize },
+    )
     const session = new Session(socket, machine, {
-      connId,
       ownerId: this.serverId,
       wire,
+      conn,
+      sink: this.sink,
+      console: this.console,
+      timing,
       maxMessageBytes: limits.maxMessageBytes,
       handshakeTimeoutMs: limits.handshakeTimeoutMs,
-      recorder: this.recorder,
-      counters,
-      onLimit: (limit, detail) => this.recorder.emit({ type: 'limit', ownerId: this.serverId, limit, detail }),
+      idleTimeoutMs: limits.idleTimeoutMs,
+      maxPendingOutputBytes: limits.maxPendingOutputBytes,
+      onLimit: (limit, detail) => this.sink.emit({ type: 'limit', ownerId: this.serverId, limit, detail }),
       onClosed: () => {
         this.sessions.delete(session)
+        this.rtt.remember(address, timing.estimate())
         if (this.active === session) {
           this.active = null
           this.serveNextWaiting()
@@ -190,9 +299,10 @@ export class ExerciseServer {
     while (this.waiting.length && !this.stopping) {
       const next = this.waiting.shift()!
       if (next.socket.destroyed) continue
-      this.recorder.update(next.connId, { state: 'open' })
+      next.conn.update({ state: 'open' })
+      this.sink.line(this.serverId, `Now serving ${formatEndpoint(this.remoteOf(next.socket))}`, 'info', next.conn.connId)
       next.socket.resume()
-      this.serve(next.socket, next.connId, next.counters)
+      this.serve(next.socket, next.conn, next.address)
       return
     }
   }
@@ -205,7 +315,7 @@ export class ExerciseServer {
         return true
       }
     }
-    const waiting = this.waiting.find((w) => w.connId === connId)
+    const waiting = this.waiting.find((w) => w.conn.connId === connId)
     waiting?.socket.destroy()
     return waiting !== undefined
   }
@@ -217,7 +327,7 @@ export class ExerciseServer {
       this.server.close(() => resolve())
       for (const w of this.waiting.splice(0)) {
         w.socket.destroy()
-        this.recorder.close(w.connId, `server ${reason}`)
+        w.conn.close(`server ${reason}`)
       }
       for (const s of this.sessions) s.close(`server ${reason}`)
       // Sessions end gracefully; any that do not close promptly are destroyed so the port is freed.
@@ -225,9 +335,10 @@ export class ExerciseServer {
         for (const s of this.sessions) s.socket.destroy()
       }, 500).unref()
     }).then(() => {
+      this.console.dispose()
       if (this.info) {
-        this.recorder.line(this.serverId, `Server stopped (${reason})`)
-        this.recorder.emit({ type: 'server-stopped', serverId: this.serverId, reason })
+        this.sink.line(this.serverId, reason === 'stopped' ? 'Server stopped' : `Server stopped (${reason})`)
+        this.sink.emit({ type: 'server-stopped', serverId: this.serverId, reason })
       }
     })
     return this.stopping

@@ -1,65 +1,120 @@
 // One connection running one side of one exercise: bytes in are framed into messages for the
-// exercise's machine, its actions are carried out (sends paced, lines printed, results recorded),
-// and every byte and message is counted. Nothing a peer sends can throw out of here.
+// exercise's machine, its actions are carried out (sends encoded as the peer writes and paced, lines
+// printed, results recorded), and every byte and message is counted. Nothing a peer sends can throw
+// out of here, hold the event loop, or grow memory without bound:
+// - one "awaiting drain" state: while the peer does not read its answers, no more requests are turned
+//   into answers and reading pauses; past a cap of unread output the connection is closed;
+// - at most a bounded number of messages are handled per event-loop turn, and what one turn produces
+//   goes out in one write;
+// - every wait (quiet moment, pace) follows the link's measured round trip (net/timing.ts).
 
 import type { Socket } from 'node:net'
-import type { Counters, ExerciseResult } from '@shared/contract'
-import type { ServerLimits, WireSettings } from '@shared/settings'
+import type { ClientPhase, Convention, ExerciseResult, Received, WaitingReason } from '@shared/contract'
+import type { LimitName, WireSettings } from '@shared/settings'
 import type { Action, PeerMachine } from '../exercises/machine'
-import type { ConnectionSink } from '../sink'
-import { nextFrame, type Expect } from '../wire/framer'
+import { formatList } from '../exercises/sets'
+import type { ConnectionHandle, EventSink, LineLevel } from '../sink'
+import { Framer, type Expect, type Terminator } from '../wire/framer'
+import type { ListEncodingUsed } from '../wire/parse'
+import { writePickle } from '../wire/pickle'
+import { shorten } from '../wire/text'
+import type { ConsoleGate } from './console-gate'
+import type { LinkTiming } from './timing'
 
 export interface SessionOptions {
-  connId: string
   ownerId: string
   wire: WireSettings
-  /** Server side: size and handshake limits. Client side: only the size limit applies. */
+  conn: ConnectionHandle
+  /** Console lines go here (through `console` when a rate limit applies). */
+  sink: EventSink
+  console?: ConsoleGate
+  timing: LinkTiming
   maxMessageBytes: number
+  /** Server side: close a client that completes no message within this. */
   handshakeTimeoutMs?: number
-  recorder: ConnectionSink
-  counters: Counters
+  /** Server side: close a client silent this long after its first message. */
+  idleTimeoutMs?: number
+  /** Close a peer that leaves more than this many of our bytes unread. */
+  maxPendingOutputBytes: number
+  /** Client side: attach the peer's messages, as received, to each result. */
+  keepReceived?: boolean
+  /** Print why the exchange failed on the owner's console (off for Many clients, which counts failures). */
+  printFailures?: boolean
   onResult?(result: ExerciseResult): void
   /** The exercise finished: ok when it went as the handout says. */
   onFinish?(ok: boolean, error?: string): void
-  onClosed?(reason: string): void
-  /** The limit that closed the connection, for the UI's "limit reached" notice. */
-  onLimit?(limit: keyof ServerLimits, detail: string): void
+  onClosed?(reason: string, limit?: LimitName): void
+  /** A limit closed the connection (for the owner's "limit reached" notice). */
+  onLimit?(limit: LimitName, detail: string): void
+  onPhase?(phase: ClientPhase, reason?: WaitingReason): void
+  onName?(name: string): void
 }
 
 const FALLBACK_EXPECT: Expect = { kind: 'text' }
 const CLOSE_GRACE_MS = 2000
+/** Messages handled per event-loop turn before the session lets other connections run. */
+const FRAMES_PER_TURN = 100
+/** Reading pauses while this many bytes wait to be framed (a peer that pipelines flat out). */
+const READ_PAUSE_BYTES = 256 * 1024
+const RECEIVED_KEPT = 8
+const RECEIVED_TEXT = 1024
+const RECEIVED_HEX_BYTES = 256
+
+const ENDINGS: Record<Terminator, string> = { none: '', lf: '\n', crlf: '\r\n', nul: '\0' }
 
 export class Session {
-  private buf: Buffer | null = null
+  private readonly framer: Framer
   private readonly queue: Action[] = []
-  private busy = false
+  /** A paced send is waiting for its moment. */
+  private pacing = false
+  private awaitingDrain = false
+  private readPaused = false
+  private backlogReported = false
   private closing = false
   private closed = false
   private closeReason: string | null = null
+  private closeLimit: LimitName | undefined
   private peerEnded = false
   private endedHandled = false
   private finished = false
+  private handshakeDone = false
   private sendsSinceReceive = 0
   private lastSendAt = 0
+  private lastDataAt = 0
+  /** When a send that the peer answers at once went out (0: no sample pending). */
+  private sampleSince = 0
+  private quietFired = false
+  private pumping = false
+  private pumpScheduled = false
+  private corked = false
   private quietTimer: NodeJS.Timeout | null = null
   private silenceTimer: NodeJS.Timeout | null = null
   private handshakeTimer: NodeJS.Timeout | null = null
+  private idleTimer: NodeJS.Timeout | null = null
   private graceTimer: NodeJS.Timeout | null = null
-  private quietFired = false
-  private pumping = false
+  private readonly convention: Convention = { terminator: 'none' }
+  private conventionShown = ''
+  private received: { bytes: Buffer; seq: number }[] = []
 
   constructor(
     readonly socket: Socket,
     readonly machine: PeerMachine,
     private readonly opts: SessionOptions,
-  ) {}
+  ) {
+    this.framer = new Framer({ maxMessageBytes: opts.maxMessageBytes })
+  }
 
   get connId(): string {
-    return this.opts.connId
+    return this.opts.conn.connId
   }
 
   get isClosed(): boolean {
     return this.closed
+  }
+
+  /** How the peer speaks, as detected so far. */
+  get peerConvention(): Readonly<Convention> {
+    return this.convention
   }
 
   /** Attach to the socket and start the exercise. */
@@ -74,10 +129,15 @@ export class Session {
       this.closeReason ??= describeSocketError(err)
     })
     socket.on('close', () => this.onClose())
-    if (this.opts.handshakeTimeoutMs) {
-      const ms = this.opts.handshakeTimeoutMs
-      this.handshakeTimer = setTimeout(() => this.handshakeTimedOut(ms), ms)
-    }
+    // The one drain path: the peer read what was waiting, so answering (and reading) may go on.
+    socket.on('drain', () => {
+      if (!this.awaitingDrain) return
+      this.awaitingDrain = false
+      this.updateReading()
+      this.pump()
+    })
+    const { handshakeTimeoutMs } = this.opts
+    if (handshakeTimeoutMs) this.handshakeTimer = setTimeout(() => this.handshakeTimedOut(handshakeTimeoutMs), handshakeTimeoutMs)
     this.run(this.machine.start())
   }
 
@@ -95,68 +155,118 @@ export class Session {
   // ---- incoming ----
 
   private onData(chunk: Buffer): void {
-    this.opts.counters.bytesIn += chunk.length
+    const now = Date.now()
+    this.opts.conn.received(chunk.length)
+    if (this.sampleSince) {
+      this.opts.timing.sample(now - this.sampleSince)
+      this.sampleSince = 0
+    }
+    if (this.framer.buffered > 0 && this.lastDataAt) this.opts.timing.gap(now - this.lastDataAt)
+    this.lastDataAt = now
     if (this.silenceTimer) {
       clearTimeout(this.silenceTimer)
       this.silenceTimer = null
     }
+    // A closing session still reads (and drops) what arrives, so the peer gets a FIN, not a reset.
     if (this.closing) return
-    this.buf = this.buf && this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk
+    this.framer.push(chunk)
     this.quietFired = false
+    this.updateReading()
     this.pump()
   }
 
-  /** Deliver every complete message in the buffer, as long as no paced send is in progress. */
+  /** Pause reading while answers back up or while a flood of requests waits to be framed. */
+  private updateReading(): void {
+    const pause = this.awaitingDrain || this.framer.buffered > READ_PAUSE_BYTES
+    if (pause === this.readPaused || this.closing) return
+    this.readPaused = pause
+    if (pause) this.socket.pause()
+    else this.socket.resume()
+  }
+
+  /** Deliver complete messages: a bounded number per turn, none while pacing or awaiting drain. */
   private pump(): void {
-    // Actions may call back into pump (deliver → run → drain); the outer loop carries on instead.
+    // Actions may call back into pump (deliver → run → pump); the outer loop carries on instead.
     if (this.pumping) return
     this.pumping = true
+    this.cork()
     try {
       this.pumpFrames()
     } finally {
       this.pumping = false
+      this.uncork()
     }
   }
 
   private pumpFrames(): void {
-    while (!this.busy && !this.closing && this.buf && this.buf.length) {
+    let handled = 0
+    while (!this.pacing && !this.closing && !this.awaitingDrain && this.framer.buffered > 0) {
+      if (handled === FRAMES_PER_TURN) return this.schedulePump()
       const expect = this.machine.expect ?? FALLBACK_EXPECT
-      const quiet = this.quietFired || this.peerEnded
-      const { skipped, frame } = nextFrame(this.buf, expect, quiet)
+      const frame = this.framer.next(expect, this.quietFired || this.peerEnded)
+      this.noteTerminator(this.framer.lateTerminator, false)
       if (!frame) {
-        if (skipped) this.buf = this.buf.subarray(skipped)
-        if (this.buf.length > this.opts.maxMessageBytes) return this.tooLong()
-        if (this.buf.length) this.armQuiet()
+        if (this.framer.tooLong) return this.tooLong()
+        if (this.framer.buffered > 0) this.armQuiet()
         break
       }
-      const used = skipped + frame.consumed
-      this.buf = used === this.buf.length ? null : this.buf.subarray(used)
       this.quietFired = false
       if (frame.bytes.length > this.opts.maxMessageBytes) return this.tooLong()
-      this.deliver(frame.bytes, frame.text)
+      handled++
+      this.deliver(frame.bytes, frame.terminator)
     }
-    if (this.peerEnded && !this.busy && !this.closing && !this.endedHandled && !(this.buf && this.buf.length)) {
+    this.updateReading()
+    if (this.awaitingDrain && this.framer.buffered > 0 && !this.backlogReported) {
+      // Requests keep coming while answers go unread: say so once (reading is paused meanwhile).
+      this.backlogReported = true
+      this.opts.onLimit?.(
+        'maxPendingOutputBytes',
+        'the peer sends requests without reading the answers: reading from it is paused',
+      )
+    }
+    if (
+      this.peerEnded &&
+      !this.pacing &&
+      !this.closing &&
+      !this.endedHandled &&
+      this.framer.buffered === 0 &&
+      this.queue.length === 0
+    ) {
       this.endedHandled = true
       this.run([...this.machine.ended(), { do: 'close', reason: 'peer closed the connection' }])
     }
   }
 
-  private deliver(bytes: Buffer, decoded?: string): void {
+  private schedulePump(): void {
+    if (this.pumpScheduled) return
+    this.pumpScheduled = true
+    setImmediate(() => {
+      this.pumpScheduled = false
+      this.pump()
+    })
+  }
+
+  private deliver(bytes: Buffer, terminator: Terminator): void {
     if (this.quietTimer) {
       clearTimeout(this.quietTimer)
       this.quietTimer = null
     }
-    if (this.handshakeTimer) {
-      clearTimeout(this.handshakeTimer)
+    if (!this.handshakeDone) {
+      this.handshakeDone = true
+      if (this.handshakeTimer) clearTimeout(this.handshakeTimer)
       this.handshakeTimer = null
+      this.armIdle()
     }
-    const c = this.opts.counters
-    c.messagesIn++
-    this.opts.recorder.message(this.opts.connId, 'in', bytes)
+    const seq = this.opts.conn.message('in', bytes)
+    if (this.opts.keepReceived) {
+      this.received.push({ bytes, seq })
+      if (this.received.length > RECEIVED_KEPT) this.received.shift()
+    }
+    this.noteTerminator(terminator, true)
     this.sendsSinceReceive = 0
     let actions: Action[]
     try {
-      actions = this.machine.receive({ bytes, text: decoded ?? bytes.toString('utf8') })
+      actions = this.machine.receive({ bytes, text: bytes.toString('utf8') })
     } catch (err) {
       // A bug in an exercise must not take the server down: report it and close this connection only.
       actions = [
@@ -169,22 +279,49 @@ export class Session {
 
   private armQuiet(): void {
     if (this.quietTimer) clearTimeout(this.quietTimer)
+    const { timing } = this.opts
+    const ms = this.framer.unfinished ? timing.unfinishedQuietMs() : timing.quietMs()
     this.quietTimer = setTimeout(() => {
       this.quietTimer = null
       this.quietFired = true
       this.pump()
-    }, this.opts.wire.quietMs)
+    }, ms)
   }
+
+  // ---- the peer's convention ----
+
+  private noteTerminator(t: Terminator, fromFrame: boolean): void {
+    // A late line ending corrects the message before it; a message ended by quiet says "none".
+    if (!fromFrame && t === 'none') return
+    if (this.convention.terminator === t) return
+    this.convention.terminator = t
+    this.showConvention()
+  }
+
+  private noteEncoding(encoding: ListEncodingUsed, protocol?: number): void {
+    if (this.convention.encoding === encoding && this.convention.pickleProtocol === protocol) return
+    this.convention.encoding = encoding
+    if (protocol === undefined) delete this.convention.pickleProtocol
+    else this.convention.pickleProtocol = protocol
+    this.showConvention()
+  }
+
+  private showConvention(): void {
+    const key = `${this.convention.terminator}/${this.convention.encoding ?? ''}/${this.convention.pickleProtocol ?? ''}`
+    if (key === this.conventionShown) return
+    this.conventionShown = key
+    this.opts.conn.update({ convention: { ...this.convention } })
+  }
+
+  // ---- limits ----
 
   private tooLong(): void {
     const limit = this.opts.maxMessageBytes
     const detail = `message too long (limit ${limit} bytes)`
-    this.buf = null
-    this.opts.onLimit?.('maxMessageBytes', detail)
-    this.run([
+    this.framer.clear()
+    this.limitReached('maxMessageBytes', detail, [
       { do: 'print', text: `Closed: the peer sent a ${detail}`, level: 'error' },
-      { do: 'send', data: `error: ${detail}` },
-      { do: 'close', reason: detail },
+      { do: 'send', data: `error: ${detail}`, raw: true },
     ])
   }
 
@@ -192,19 +329,47 @@ export class Session {
     this.handshakeTimer = null
     if (this.closing) return
     const detail = `no message within ${ms / 1000} s of connecting`
-    this.opts.onLimit?.('handshakeTimeoutMs', detail)
-    this.run([
+    this.limitReached('handshakeTimeoutMs', detail, [
       { do: 'print', text: `Closed: ${detail}`, level: 'error' },
-      { do: 'send', data: `error: ${detail}` },
-      { do: 'close', reason: `handshake timeout (${detail})` },
+      { do: 'send', data: `error: ${detail}`, raw: true },
     ])
+  }
+
+  /** The idle limit, checked lazily: no timer is re-armed per chunk on the hot path. */
+  private armIdle(): void {
+    const idle = this.opts.idleTimeoutMs
+    if (!idle || this.closing) return
+    const due = Math.max(this.lastDataAt, this.lastSendAt) + idle - Date.now()
+    this.idleTimer = setTimeout(
+      () => {
+        this.idleTimer = null
+        if (this.closing) return
+        const since = Date.now() - Math.max(this.lastDataAt, this.lastSendAt)
+        if (since < idle) return this.armIdle()
+        const detail = `idle for ${Math.round(idle / 1000)} s`
+        this.limitReached('idleTimeoutMs', detail, [
+          { do: 'print', text: `Closed: the client was ${detail}`, level: 'error' },
+          { do: 'send', data: `error: ${detail}`, raw: true },
+        ])
+      },
+      Math.max(due, 50),
+    )
+    this.idleTimer.unref()
+  }
+
+  private limitReached(limit: LimitName, detail: string, actions: Action[]): void {
+    this.opts.onLimit?.(limit, detail)
+    this.closeLimit = limit
+    this.queue.length = 0
+    this.pacing = false
+    this.run([...actions, { do: 'close', reason: detail }])
   }
 
   // ---- actions ----
 
   private run(actions: Action[]): void {
     if (actions.length === 0) return
-    if (this.busy || this.queue.length) {
+    if (this.pacing || this.queue.length) {
       for (const a of actions) this.queue.push(a)
       return
     }
@@ -213,28 +378,31 @@ export class Session {
       const action = actions[i]
       if (this.paceWait(action) > 0) {
         for (let j = i; j < actions.length; j++) this.queue.push(actions[j])
-        return this.drain()
+        return this.drainQueue()
       }
       this.perform(action)
-      if (this.closing) break
+      if (this.closed) return
     }
     this.pump()
   }
 
   /** How long a send must wait so a naive `recv(1024)` sees it apart from the previous one. */
   private paceWait(action: Action): number {
-    if (action.do !== 'send' || this.sendsSinceReceive === 0 || this.opts.wire.paceMs === 0) return 0
-    return this.lastSendAt + this.opts.wire.paceMs - Date.now()
+    if ((action.do !== 'send' && action.do !== 'send-list') || this.sendsSinceReceive === 0 || this.opts.wire.paceMs === 0)
+      return 0
+    return this.lastSendAt + this.opts.timing.paceMs() - Date.now()
   }
 
-  private drain(): void {
-    while (this.queue.length) {
+  private drainQueue(): void {
+    while (this.queue.length && !this.closed) {
       const wait = this.paceWait(this.queue[0])
       if (wait > 0) {
-        this.busy = true
+        this.pacing = true
         setTimeout(() => {
-          this.busy = false
-          this.drain()
+          this.pacing = false
+          this.cork()
+          this.drainQueue()
+          this.uncork()
         }, wait)
         return
       }
@@ -243,18 +411,33 @@ export class Session {
     this.pump()
   }
 
+  private print(text: string, level: LineLevel, always = false): void {
+    const { sink, ownerId, conn, console } = this.opts
+    if (console && !always && !console.allow()) return
+    sink.line(ownerId, text, level, conn.connId)
+  }
+
   private perform(action: Action): void {
-    const { recorder, connId, ownerId } = this.opts
     switch (action.do) {
       case 'send':
-        return this.send(action.data)
+        return this.send(action.data, action.raw === true, action.awaitReply === true)
+      case 'send-list':
+        return this.sendList(action.values, action.awaitReply === true)
+      case 'heard':
+        return this.noteEncoding(action.encoding, action.protocol)
       case 'print':
-        return recorder.line(ownerId, action.text, action.level ?? 'info', connId)
-      case 'result':
-        recorder.result(ownerId, connId, action.result)
-        return this.opts.onResult?.(action.result)
+        return this.print(action.text, action.level ?? 'info', action.always === true)
+      case 'result': {
+        const result =
+          this.opts.keepReceived && !action.result.received ? { ...action.result, received: this.takeReceived() } : action.result
+        this.opts.conn.result(this.opts.ownerId, result)
+        return this.opts.onResult?.(result)
+      }
       case 'name':
-        return recorder.update(connId, { clientName: action.name })
+        this.opts.conn.update({ clientName: shorten(action.name, 200) })
+        return this.opts.onName?.(action.name)
+      case 'phase':
+        return this.opts.onPhase?.(action.phase, action.reason)
       case 'wait':
         if (this.silenceTimer) clearTimeout(this.silenceTimer)
         this.silenceTimer = setTimeout(() => {
@@ -265,12 +448,19 @@ export class Session {
       case 'close':
         return this.end(action.reason)
       case 'fail':
-        recorder.line(ownerId, action.error, 'error', connId)
+        if (this.opts.printFailures !== false) this.print(action.error, 'error')
         this.finish(false, action.error)
         return this.end(action.error)
       case 'done':
         return this.finish(true)
     }
+  }
+
+  /** The peer's messages since the last result, as they arrived (bounded). */
+  private takeReceived(): Received[] {
+    const out = this.received.map(({ bytes, seq }) => received(bytes, seq))
+    this.received = []
+    return out
   }
 
   private finish(ok: boolean, error?: string): void {
@@ -279,33 +469,84 @@ export class Session {
     this.opts.onFinish?.(ok, error)
   }
 
-  private send(data: string | Uint8Array): void {
+  private ending(): string {
+    const t = this.opts.wire.terminator
+    return ENDINGS[t === 'auto' ? this.convention.terminator : t]
+  }
+
+  private send(data: string | Uint8Array, raw: boolean, awaitReply: boolean): void {
     if (this.closing || this.socket.destroyed) return
+    const end = raw ? '' : this.ending()
     // Text goes to the socket as a string (no intermediate Buffer on the hot path).
     let out: string | Buffer
-    if (typeof data === 'string') out = this.opts.wire.lineMode ? `${data}\n` : data
+    if (typeof data === 'string') out = end ? data + end : data
     else {
       const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength)
-      out = this.opts.wire.lineMode ? Buffer.concat([bytes, Buffer.from('\n')]) : bytes
+      out = end ? Buffer.concat([bytes, Buffer.from(end)]) : bytes
     }
+    this.write(out, awaitReply)
+  }
+
+  private sendList(values: readonly number[], awaitReply: boolean): void {
+    if (this.closing || this.socket.destroyed) return
+    const setting = this.opts.wire.listEncoding
+    const encoding = setting === 'auto' ? (this.convention.encoding ?? 'text') : setting
+    if (encoding === 'pickle') {
+      const p = this.convention.pickleProtocol ?? 4
+      const protocol = (p < 2 ? 2 : p > 5 ? 5 : p) as 2 | 3 | 4 | 5
+      return this.send(writePickle(values, protocol), false, awaitReply)
+    }
+    // Raw bytes carry one number per byte and no line ending (a `\n` would be the number 10).
+    if (encoding === 'raw' && values.every((v) => Number.isInteger(v) && v >= 0 && v <= 255))
+      return this.write(Buffer.from(values), awaitReply)
+    return this.send(formatList(values), false, awaitReply)
+  }
+
+  private write(out: string | Buffer, awaitReply: boolean): void {
     const size = typeof out === 'string' ? Buffer.byteLength(out) : out.length
-    const c = this.opts.counters
-    c.bytesOut += size
-    c.messagesOut++
-    this.lastSendAt = this.opts.recorder.message(this.opts.connId, 'out', out, size)
+    this.opts.conn.message('out', out, size)
+    const now = Date.now()
+    this.lastSendAt = now
     this.sendsSinceReceive++
+    // Karn: only a first send towards an answer is a round-trip sample.
+    if (awaitReply && !this.sampleSince) this.sampleSince = now
     if (!this.socket.write(out)) {
-      // Respect backpressure: stop reading from a peer that does not read what we send.
-      this.socket.pause()
-      this.socket.once('drain', () => this.socket.resume())
+      // Respect backpressure: the peer does not read what we send; stop answering and reading until it does.
+      this.awaitingDrain = true
+      this.updateReading()
     }
+    const pending = this.socket.writableLength
+    if (pending > this.opts.maxPendingOutputBytes) this.overflow(pending)
+  }
+
+  private overflow(pending: number): void {
+    const detail = `the peer does not read its answers (${pending} bytes unread)`
+    this.opts.onLimit?.('maxPendingOutputBytes', detail)
+    this.closeLimit = 'maxPendingOutputBytes'
+    this.print(`Closed: ${detail}`, 'error')
+    this.closeReason ??= detail
+    // Its socket would never flush: close at once.
+    this.end(detail)
+    this.socket.destroy()
+  }
+
+  private cork(): void {
+    if (this.corked || this.socket.destroyed) return
+    this.corked = true
+    this.socket.cork()
+  }
+
+  private uncork(): void {
+    if (!this.corked) return
+    this.corked = false
+    if (!this.socket.destroyed) this.socket.uncork()
   }
 
   // ---- closing ----
 
   private clearTimers(): void {
-    for (const t of [this.quietTimer, this.silenceTimer, this.handshakeTimer]) if (t) clearTimeout(t)
-    this.quietTimer = this.silenceTimer = this.handshakeTimer = null
+    for (const t of [this.quietTimer, this.silenceTimer, this.handshakeTimer, this.idleTimer]) if (t) clearTimeout(t)
+    this.quietTimer = this.silenceTimer = this.handshakeTimer = this.idleTimer = null
   }
 
   private end(reason: string): void {
@@ -314,7 +555,11 @@ export class Session {
     this.closeReason ??= reason
     this.clearTimers()
     this.queue.length = 0
+    this.framer.clear()
+    this.uncork()
     this.socket.end()
+    // Keep reading (and dropping) so the peer gets a FIN rather than a reset.
+    this.socket.resume()
     // A peer that never closes its side must not keep the socket forever.
     this.graceTimer = setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS)
     this.graceTimer.unref()
@@ -331,17 +576,31 @@ export class Session {
       this.endedHandled = true
       // Let the machine say what was missing (e.g. "closed before answering"), without sending.
       for (const a of this.machine.ended()) {
-        if (a.do === 'print') this.opts.recorder.line(this.opts.ownerId, a.text, a.level ?? 'info', this.opts.connId)
+        if (a.do === 'print') this.print(a.text, a.level ?? 'info', a.always === true)
+        if (a.do === 'result') this.perform(a)
         if (a.do === 'fail') {
-          this.opts.recorder.line(this.opts.ownerId, a.error, 'error', this.opts.connId)
+          if (this.opts.printFailures !== false) this.print(a.error, 'error')
           this.finish(false, a.error)
         }
+        if (a.do === 'done') this.finish(true)
       }
     }
     this.finish(false, reason)
-    this.opts.recorder.close(this.opts.connId, reason)
-    this.opts.onClosed?.(reason)
+    this.opts.conn.close(reason, this.closeLimit)
+    this.opts.onClosed?.(reason, this.closeLimit)
   }
+}
+
+/** A peer's message as it came: bounded text and hex, its real size, and where it is in the log. */
+export function received(bytes: Uint8Array, seq?: number): Received {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const r: Received = {
+    text: shorten(b.toString('utf8', 0, Math.min(b.length, RECEIVED_TEXT * 4)), RECEIVED_TEXT),
+    hex: b.subarray(0, RECEIVED_HEX_BYTES).toString('hex'),
+    size: b.length,
+  }
+  if (seq !== undefined) r.seq = seq
+  return r
 }
 
 function describeSocketError(err: NodeJS.ErrnoException): string {
@@ -351,7 +610,7 @@ function describeSocketError(err: NodeJS.ErrnoException): string {
     case 'EPIPE':
       return 'peer closed while we were sending'
     case 'ETIMEDOUT':
-      return 'timed out'
+      return 'the peer stopped answering (timed out)'
     default:
       return err.code ?? err.message
   }

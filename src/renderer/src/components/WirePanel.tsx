@@ -3,12 +3,11 @@
 
 import { useEffect, useState, type ReactNode } from 'react'
 import {
-  GREET_MODES,
-  LIMIT_HELP,
-  LIST_ENCODINGS,
-  PAIR_SEPARATORS,
-  WIRE_HELP,
+  LIMIT_SETTINGS,
+  WIRE_SETTINGS,
+  formatSetting,
   type Exercise,
+  type IntegerSetting,
   type ServerLimits,
   type WireSettings,
 } from '@shared/settings'
@@ -23,7 +22,7 @@ import {
   type LimitsForm,
   type WireForm,
 } from '../store'
-import { CheckField, SelectField, TextField } from './fields'
+import { SelectField, TextField } from './fields'
 
 const WIRE_KEYS = Object.keys(DEFAULT_WIRE_FORM) as (keyof WireSettings)[]
 const LIMIT_KEYS = Object.keys(DEFAULT_LIMITS_FORM) as (keyof ServerLimits)[]
@@ -33,9 +32,9 @@ export const WIRE_FIELDS: readonly string[] = [...WIRE_KEYS, ...LIMIT_KEYS]
 const WIRE_ORDER: (keyof WireSettings)[] = [
   'pairSeparator',
   'listEncoding',
+  'terminator',
   'greetFirst',
-  'answerGreeting',
-  'lineMode',
+  'acknowledge',
   'paceMs',
   'quietMs',
   'connectTimeoutMs',
@@ -48,42 +47,12 @@ const USED_BY: Partial<Record<keyof WireSettings, Exercise[]>> = {
   pairSeparator: ['adder'],
   listEncoding: LIST_EXERCISES,
   greetFirst: LIST_EXERCISES,
-  answerGreeting: LIST_EXERCISES,
+  acknowledge: LIST_EXERCISES,
 }
 
-const SEPARATOR_LABELS: Record<string, string> = { ' ': 'space — 3 7', ',': 'comma — 3,7', '+': 'plus — 3+7' }
-const ENCODING_LABELS: Record<string, string> = { auto: 'auto — as the peer sent', text: 'text — [3, 14, 15]', pickle: 'pickle' }
-const GREET_LABELS: Record<string, string> = { auto: 'auto — if the client is silent', always: 'always', never: 'never' }
-
-type ChoiceKey = 'pairSeparator' | 'listEncoding' | 'greetFirst'
-
-function choices<T extends string>(values: readonly T[], labels: Record<string, string>): readonly { value: T; label: string }[] {
-  return values.map((v) => ({ value: v, label: labels[v] }))
-}
-
-/** The settings picked from a list, each choice in words. */
-const WIRE_CHOICES: { [K in ChoiceKey]: readonly { value: WireForm[K]; label: string }[] } = {
-  pairSeparator: choices(PAIR_SEPARATORS, SEPARATOR_LABELS),
-  listEncoding: choices(LIST_ENCODINGS, ENCODING_LABELS),
-  greetFirst: choices(GREET_MODES, GREET_LABELS),
-}
-
-const WIRE_LABELS: Record<keyof WireSettings, string> = {
-  pairSeparator: 'Pair separator',
-  paceMs: 'Pacing gap (ms)',
-  quietMs: 'Quiet moment (ms)',
-  listEncoding: 'List encoding',
-  greetFirst: 'Greet first',
-  answerGreeting: 'Answer the greeting',
-  lineMode: 'Line mode (add \\n)',
-  connectTimeoutMs: 'Connect timeout (ms)',
-  replyTimeoutMs: 'Reply timeout (ms)',
-}
-
-const LIMIT_LABELS: Record<keyof ServerLimits, string> = {
-  maxClients: 'Max clients',
-  maxMessageBytes: 'Max message size (bytes)',
-  handshakeTimeoutMs: 'First-message timeout (ms)',
+/** `Pace (ms)`: the table's label with its unit. */
+function labelOf(d: (typeof WIRE_SETTINGS)[keyof WireSettings] | IntegerSetting): string {
+  return d.kind === 'integer' && d.unit !== 'connections' ? `${d.label} (${d.unit})` : d.label
 }
 
 function changedCount(wire: WireForm, limits: LimitsForm): number {
@@ -120,7 +89,7 @@ export function WirePanel({ exercise }: { exercise: Exercise }): ReactNode {
   const unused = (key: keyof WireSettings): boolean => !!USED_BY[key] && !USED_BY[key]!.includes(exercise)
   const label = (key: keyof WireSettings): ReactNode => (
     <>
-      {WIRE_LABELS[key]}
+      {labelOf(WIRE_SETTINGS[key])}
       {unused(key) && <span className="unused"> · not used here</span>}
     </>
   )
@@ -131,24 +100,29 @@ export function WirePanel({ exercise }: { exercise: Exercise }): ReactNode {
     form,
     field: key,
     testid: `wire-${key}`,
-    help: WIRE_HELP[key],
+    help: WIRE_SETTINGS[key].help,
   })
-  const choiceField = <K extends ChoiceKey>(key: K): ReactNode => (
-    <SelectField {...common(key)} value={wire[key]} options={WIRE_CHOICES[key]} onChange={(v) => setWire(key, v)} width="full" />
-  )
-
   const field = (key: keyof WireSettings): ReactNode => {
-    switch (key) {
-      case 'pairSeparator':
-      case 'listEncoding':
-      case 'greetFirst':
-        return choiceField(key)
-      case 'answerGreeting':
-      case 'lineMode':
-        return <CheckField {...common(key)} checked={wire[key]} onChange={(v) => setWire(key, v)} />
-      default:
-        return <TextField {...common(key)} value={wire[key]} onChange={(v) => setWire(key, v)} numeric width="full" />
-    }
+    const d = WIRE_SETTINGS[key]
+    if (d.kind === 'choice')
+      return (
+        <SelectField
+          {...common(key)}
+          value={wire[key]}
+          options={d.choices.map((c) => ({ value: c.value, label: c.label }))}
+          onChange={(v) => setWire(key, v as WireForm[typeof key])}
+          width="full"
+        />
+      )
+    return (
+      <TextField
+        {...common(key)}
+        value={wire[key] as string}
+        onChange={(v) => setWire(key, v as WireForm[typeof key])}
+        numeric
+        width="full"
+      />
+    )
   }
 
   return (
@@ -178,14 +152,14 @@ export function WirePanel({ exercise }: { exercise: Exercise }): ReactNode {
             {LIMIT_KEYS.map((key) => (
               <TextField
                 key={key}
-                label={LIMIT_LABELS[key]}
+                label={labelOf(LIMIT_SETTINGS[key])}
                 value={limits[key]}
                 onChange={(v) => setLimit(key, v)}
                 form={serverForm}
                 field={key}
                 testid={`limit-${key}`}
                 numeric
-                help={LIMIT_HELP[key]}
+                help={`${LIMIT_SETTINGS[key].help} Default ${formatSetting(LIMIT_SETTINGS[key], LIMIT_SETTINGS[key].default)}.`}
                 width="full"
               />
             ))}

@@ -19,10 +19,17 @@ function latest<K extends ExerciseResult['kind']>(list: ResultEntry[], kind: K):
   return undefined
 }
 
-function Verdict({ correct }: { correct?: boolean }): ReactNode {
+/** The client's verdict; "looks valid" where the facts to judge it are on the other side (the server's set). */
+function Verdict({ correct, verdict, why }: { correct?: boolean; verdict?: string; why?: string }): ReactNode {
+  if (verdict === 'looks-valid' || verdict === 'unknown')
+    return (
+      <span className="pill" data-testid="result-verdict" title={why}>
+        {verdict === 'looks-valid' ? 'looks valid' : 'cannot tell'}
+      </span>
+    )
   if (correct === undefined) return null
   return (
-    <span className={`pill ${correct ? 'ok' : 'err'}`} data-testid="result-verdict">
+    <span className={`pill ${correct ? 'ok' : 'err'}`} data-testid="result-verdict" title={why}>
       {correct ? 'correct' : 'wrong'}
     </span>
   )
@@ -135,7 +142,8 @@ function DedupResult({ client, server }: { client?: Of<'dedup'>; server?: Of<'de
       </div>
       <div>
         <h4>
-          Final list <span className="muted">({r.final.length} numbers)</span> <Verdict correct={r.correct} />
+          Final list <span className="muted">({r.final.length} numbers)</span>{' '}
+          <Verdict correct={r.correct} verdict={r.verdict} why={r.why} />
         </h4>
         <Chips values={r.final} mark={(v) => (counts.has(v) ? 'dup' : undefined)} testid="dedup-final" />
         <h4>
@@ -193,7 +201,8 @@ function IntersectionResult({ client, serverResults }: { client?: Of<'intersecti
       </div>
       <div>
         <h4>
-          Intersection <span className="muted">({r.common.length}, sorted)</span> <Verdict correct={client?.correct} />
+          Intersection <span className="muted">({r.common.length}, sorted)</span>{' '}
+          <Verdict correct={client?.correct} verdict={client?.verdict} why={client?.why} />
         </h4>
         <Chips values={r.common} mark={() => 'common'} testid="intersection-common" />
       </div>
@@ -228,7 +237,7 @@ function AdderResults({ client, server }: { client: ResultEntry[]; server: Resul
                 </td>
                 <td className="mono">= {e.result.answer}</td>
                 <td>
-                  <Verdict correct={e.result.correct} />
+                  <Verdict correct={e.result.correct} verdict={e.result.verdict} why={e.result.why} />
                 </td>
               </tr>
             ) : null,

@@ -3,8 +3,8 @@
 // field they belong to.
 
 import type { ClientStartArgs, ServerStartArgs, ManyClientsStartArgs } from '@shared/contract'
-import type { Exercise, ServerLimits, WireSettings } from '@shared/settings'
-import type { ClientForm, ExerciseSettings, LimitsForm, ServerForm, ManyClientsForm, WireForm } from './settings'
+import { LIMIT_SETTINGS, WIRE_SETTINGS, type Exercise, type ServerLimits, type WireSettings } from '@shared/settings'
+import type { ClientForm, ExerciseSettings, FormOf, LimitsForm, ServerForm, ManyClientsForm, WireForm } from './settings'
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: string; field: string }
 
@@ -72,26 +72,27 @@ export function parseNumberList(text: string): Checked<number[]> {
   return { ok: true, value: tokens.map(Number) }
 }
 
+/** A form's text fields as numbers (checked), its choices as they are: generic over the settings table. */
+function fromForm<T>(form: FormOf<T>): T {
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(form as Record<string, unknown>))
+    out[key] = typeof value === 'string' && isNumeric(key) ? wholeNumber(value, key) : value
+  return out as T
+}
+
+const NUMERIC = new Set(
+  [...Object.entries(WIRE_SETTINGS), ...Object.entries(LIMIT_SETTINGS)].filter(([, d]) => d.kind === 'integer').map(([k]) => k),
+)
+function isNumeric(key: string): boolean {
+  return NUMERIC.has(key)
+}
+
 export function wireFromForm(form: WireForm): WireSettings {
-  return {
-    pairSeparator: form.pairSeparator,
-    paceMs: wholeNumber(form.paceMs, 'paceMs'),
-    quietMs: wholeNumber(form.quietMs, 'quietMs'),
-    listEncoding: form.listEncoding,
-    greetFirst: form.greetFirst,
-    answerGreeting: form.answerGreeting,
-    lineMode: form.lineMode,
-    connectTimeoutMs: wholeNumber(form.connectTimeoutMs, 'connectTimeoutMs'),
-    replyTimeoutMs: wholeNumber(form.replyTimeoutMs, 'replyTimeoutMs'),
-  }
+  return fromForm<WireSettings>(form)
 }
 
 export function limitsFromForm(form: LimitsForm): ServerLimits {
-  return {
-    maxClients: wholeNumber(form.maxClients, 'maxClients'),
-    maxMessageBytes: wholeNumber(form.maxMessageBytes, 'maxMessageBytes'),
-    handshakeTimeoutMs: wholeNumber(form.handshakeTimeoutMs, 'handshakeTimeoutMs'),
-  }
+  return fromForm<ServerLimits>(form)
 }
 
 export function serverArgs(exercise: Exercise, s: ExerciseSettings, override?: Partial<ServerForm>): Checked<ServerStartArgs> {

@@ -1,0 +1,54 @@
+// File descriptors: every socket is one, and the process may hold only so many. Node raises its soft
+// limit to the hard one at start-up; this module reads what that is and counts the sockets SocketLab
+// holds, so a server says "server full" to the next student while there is still a descriptor to say it
+// with, instead of the OS refusing (EMFILE) and the student being dropped without a word.
+
+import { readFileSync } from 'node:fs'
+
+/** Descriptors kept for everything that is not a connection: files, tshark, the web bridge, pipes. */
+const RESERVE = 256
+
+function readLimit(): number {
+  if (process.platform === 'linux') {
+    try {
+      const text = readFileSync('/proc/self/limits', 'utf8')
+      const line = text.split('\n').find((l) => l.startsWith('Max open files'))
+      const soft = line ? Number(line.split(/\s{2,}/)[1]) : NaN
+      if (Number.isFinite(soft) && soft > 0) return soft
+    } catch {
+      // Fall through to the platform's usual value.
+    }
+    return 1024
+  }
+  // macOS caps a process at OPEN_MAX-ish values Node raises to; Windows sockets are not limited this way.
+  return process.platform === 'win32' ? 16_384 : 10_240
+}
+
+let limit: number | null = null
+let open = 0
+
+/** The process's open-file limit. */
+export function descriptorLimit(): number {
+  limit ??= readLimit()
+  return limit
+}
+
+/** How many connections this process can hold at most (both ends of its own loopback pairs count). */
+export function connectionBudget(): number {
+  return Math.max(16, descriptorLimit() - RESERVE)
+}
+
+/** One more socket held; false (and nothing counted) when the budget is spent. */
+export function takeDescriptor(): boolean {
+  if (open >= connectionBudget()) return false
+  open++
+  return true
+}
+
+export function releaseDescriptor(): void {
+  if (open > 0) open--
+}
+
+export function descriptorsInUse(): number {
+  return open
+}
