@@ -21,6 +21,7 @@ Usage:
   socketlab serve <exercise> [--port P] [--host H] [--one-at-a-time] [options]
   socketlab client <exercise> --host H [--port P] [options]
   socketlab capture --port P [--interface I] [--write f.pcapng] [--count N] [--duration S]
+                    [--max-size MB] [--sheet f.html] [--diagram f.svg] [--bundle DIR]
 
 Exercises: greeting (Lab 1 task 1), dedup (task 2), intersection (task 3), adder (Lab 2).
 

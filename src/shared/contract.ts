@@ -3,6 +3,7 @@
 // events are pushed in batches.
 
 import type { Endpoint } from './endpoint'
+import type { Platform } from './filters'
 import type { Exercise, LimitName, ServerLimits, WireSettings } from './settings'
 
 export type { Endpoint }
@@ -60,8 +61,10 @@ export interface ManyClientsStartArgs {
 
 export interface CaptureStartArgs {
   port: number
-  /** Interface name from captureInterfaces, or 'any'. */
+  /** Interface name from CaptureAvailability.interfaces, or 'any'. */
   interface?: string
+  /** Size cap of the .pcapng in megabytes (CAPTURE_MAX_MB): tshark stops when the file reaches it. */
+  maxMB?: number
 }
 
 export type TrafficFormat = 'json' | 'text'
@@ -82,7 +85,10 @@ export interface Commands {
   captureStatus: { args: Record<string, never>; result: CaptureAvailability }
   captureStart: { args: CaptureStartArgs; result: CaptureInfo }
   captureStop: { args: Record<string, never>; result: null }
-  captureSave: { args: Record<string, never>; result: { filename: string; base64: string } }
+  /** Prepare a file of the capture to save (the .pcapng by default); its bytes are read with captureRead. */
+  captureSave: { args: { what?: CaptureExportKind }; result: CaptureFile }
+  /** One chunk of a prepared file, so no reply carries a whole capture. */
+  captureRead: { args: { fileId: string; offset: number }; result: CaptureChunk }
 }
 
 export type CommandName = keyof Commands
@@ -106,6 +112,7 @@ const COMMAND_SET: Record<CommandName, true> = {
   captureStart: true,
   captureStop: true,
   captureSave: true,
+  captureRead: true,
 }
 
 export const COMMAND_NAMES = Object.keys(COMMAND_SET) as readonly CommandName[]
@@ -331,39 +338,138 @@ export interface ResultRecord {
 }
 
 // ---------- Capture ----------
+// Owned by the capture helper. A packet crosses as facts (its phase, handshake step, sender, numbers,
+// the messages it carried); words such as "handshake 2/3 (SYN/ACK)" are composed where they are shown
+// (src/shared/ladder-words.ts), never parsed back.
+
+/** What an interface is for, in the lab's terms: both programs on this machine, every interface, or the network. */
+export type CaptureInterfaceKind = 'loopback' | 'any' | 'network'
+
+export interface CaptureInterface {
+  name: string
+  /** tshark's description (`Loopback`, `Adapter for loopback traffic capture`), when it gives one. */
+  description?: string
+  kind: CaptureInterfaceKind
+}
 
 export interface CaptureAvailability {
   available: boolean
-  /** What to install or which group to join, in plain words, when not available. */
+  /** What to install or which group to join, in plain words, when not available (or a warning when it is). */
   problem?: string
-  interfaces: string[]
+  /** The interfaces worth offering, the recommended one first. */
+  interfaces: CaptureInterface[]
+  /** The recommended interface: `any` on Linux, else the loopback one. */
+  defaultInterface?: string
+  /** The host's operating system, for the per-OS hints (a user agent cannot be trusted to tell). */
+  platform: Platform
 }
+
+/** The size cap of a capture file, in megabytes (a setting: CaptureStartArgs.maxMB, `--max-size`). */
+export const CAPTURE_MAX_MB = { default: 100, min: 1, max: 4096 } as const
+
+/** Why a capture ended: stopped by the student, a `--count`/`--duration` limit, the size cap, or an error. */
+export type CaptureEnd = 'stopped' | 'count' | 'duration' | 'size' | 'error'
 
 export interface CaptureInfo {
   port: number
   interface: string
+  /** True only once tshark really captures (its file is open), so a client run now is captured. */
   running: boolean
+  /** tshark has been started and is opening the interface: not capturing yet. */
+  starting?: true
   packets: number
   startedAt: number
+  /** The size cap of the .pcapng, in bytes. */
+  maxBytes: number
+  /** Set once the capture has ended. */
+  ended?: CaptureEnd
 }
 
+export type TcpFlag = 'FIN' | 'SYN' | 'RST' | 'PSH' | 'ACK' | 'URG' | 'ECE' | 'CWR' | 'AE'
+
+/**
+ * What a packet is in the life of its connection: the three-way handshake, data (a payload), a bare
+ * acknowledgement, the teardown (FINs and their ACKs), an abort (RST), or a segment sent again
+ * (tshark's own TCP analysis says so).
+ */
+export type PacketPhase = 'handshake' | 'data' | 'ack' | 'teardown' | 'reset' | 'retransmission'
+
+/** Within the teardown: a FIN, the ACK of the first FIN, the last ACK (of the second FIN). */
+export type TeardownStep = 'fin' | 'ack-of-fin' | 'last-ack'
+
+export type Side = 'client' | 'server'
+
+/** An app-level message (a Traffic message) that a segment's payload carried, whole or in part. */
+export interface CarriedMessage {
+  /** TrafficMessage.seq */
+  seq: number
+  /** The message as text (UTF-8, invalid bytes replaced), at most CAPTURE_TEXT_MAX characters. */
+  text: string
+  /** The whole message's size in bytes. */
+  size: number
+}
+
+/** Payload text and message texts are kept up to this many bytes/characters. */
+export const CAPTURE_TEXT_MAX = 4096
+
 export interface CapturedPacket {
+  /** Frame number, as Wireshark numbers it in the same .pcapng. */
   no: number
   t: number
-  src: string
-  dst: string
-  srcPort: number
-  dstPort: number
-  /** In words: SYN, SYN/ACK, ACK, PSH/ACK, FIN/ACK, RST, … */
-  flags: string
+  src: Endpoint
+  dst: Endpoint
+  /** tshark's tcp.stream: this connection's index in the capture, the same both ways. */
+  stream: number
+  /** In Wireshark's order: FIN, SYN, RST, PSH, ACK, URG, ECE, CWR, AE. */
+  flags: TcpFlag[]
+  /** Relative sequence and acknowledgement numbers (Wireshark's default display). */
   seq: number
   ack: number
+  /** The numbers on the wire. */
+  rawSeq: number
+  rawAck: number
+  /** TCP payload length. */
   len: number
+  /**
+   * The payload as text: printable ASCII and UTF-8 letters as they are; newline, return, tab and
+   * backslash as `\n`, `\r`, `\t`, `\\`; any other byte as `\xNN`. At most CAPTURE_TEXT_MAX bytes.
+   */
   payload: string
-  /** handshake-1/2/3, teardown, data: what the packet is in the life of its connection. */
-  note?: string
-  /** The app-level message (TrafficMessage.seq) this payload carried, when matched. */
-  messageSeq?: number
+  /** The payload is longer than what `payload` shows. */
+  payloadCut?: true
+  phase: PacketPhase
+  /** Handshake: 1 the SYN, 2 the SYN/ACK, 3 the ACK. */
+  step?: 1 | 2 | 3
+  /** Set on the teardown's packets (also on a data segment that carries a FIN). */
+  teardown?: TeardownStep
+  /** Who sent it; absent when the capture missed the SYN and the port does not tell. */
+  from?: Side
+  /** A retransmission: the frame it sends again, when tshark's analysis names it. */
+  retransmits?: number
+  /** The app-level messages its payload carried, in order. */
+  messages?: CarriedMessage[]
+  /** The SocketLab connections (ConnectionInfo.connId) at either end of this packet's connection. */
+  connIds?: string[]
+}
+
+/** What can be exported from a capture: the .pcapng, the answer sheet (HTML), the ladder (SVG), or all of them (zip). */
+export type CaptureExportKind = 'pcapng' | 'sheet' | 'diagram' | 'bundle'
+
+/** A file prepared by captureSave, read in chunks with captureRead (or streamed over HTTP in browser mode). */
+export interface CaptureFile {
+  fileId: string
+  filename: string
+  size: number
+  mime: string
+}
+
+/** Each captureRead reply carries at most this many bytes. */
+export const CAPTURE_CHUNK_BYTES = 512 * 1024
+
+export interface CaptureChunk {
+  base64: string
+  /** Offset of the next chunk; null when this was the last one. */
+  next: number | null
 }
 
 // ---------- Events ----------

@@ -211,7 +211,7 @@ test('without tshark, the Capture page says what to install and the rest of the 
           JSON.stringify({
             kind: 'result',
             id: request.id,
-            result: { ok: true, value: { available: false, problem, interfaces: [] } },
+            result: { ok: true, value: { available: false, problem, interfaces: [], platform: 'linux' } },
           }),
         )
       } else server.send(message)

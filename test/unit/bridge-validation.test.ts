@@ -72,9 +72,22 @@ const BAD: Record<(typeof COMMAND_NAMES)[number], unknown[]> = {
   trafficExport: [{ format: 'xml' }, { format: 'json', connId: 3 }, {}],
   snapshot: [{ all: true }],
   captureStatus: [{ x: 1 }],
-  captureStart: [{ port: 0 }, { port: 99999 }, { port: 12345, interface: long }, { port: 12345, filter: 'tcp' }],
+  captureStart: [
+    { port: 0 },
+    { port: 99999 },
+    { port: 12345, interface: long },
+    { port: 12345, filter: 'tcp' },
+    { port: 12345, maxMB: 0 },
+    { port: 12345, maxMB: 1e9 },
+  ],
   captureStop: [{ now: true }],
-  captureSave: [{ name: '../../etc/passwd' }],
+  captureSave: [{ name: '../../etc/passwd' }, { what: 'exe' }],
+  captureRead: [
+    {},
+    { fileId: '../../etc/passwd', offset: 0 },
+    { fileId: 'a'.repeat(24), offset: -1 },
+    { fileId: 'a'.repeat(24), offset: 1.5 },
+  ],
 }
 
 describe('bridge validation', () => {

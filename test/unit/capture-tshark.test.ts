@@ -2,24 +2,22 @@ import { execFileSync } from 'node:child_process'
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+// The tshark side of capture, job by job: locating it, the per-OS advice, the interface list, tshark's
+// stderr, the field format and its parser, the live command line.
+
 import { afterAll, describe, expect, it } from 'vitest'
-import {
-  LineSplitter,
-  checkAvailability,
-  classifyError,
-  commonLocations,
-  defaultInterface,
-  epochMs,
-  errorText,
-  findTshark,
-  installAdvice,
-  liveArgs,
-  parseFieldsLine,
-  parseInterfaces,
-  permissionAdvice,
-  runTshark,
-  usableInterfaces,
-} from '../../src/main/capture/tshark'
+import { checkAvailability, toCaptureAvailability } from '../../src/main/capture/availability'
+import { epochMs, FIELDS, hexToBytes, LineSplitter, parseFieldsLine } from '../../src/main/capture/fields'
+import { defaultInterface, describeInterface, parseInterfaces, usableInterfaces } from '../../src/main/capture/interfaces'
+import { liveArgs } from '../../src/main/capture/live'
+import { commonLocations, findTshark } from '../../src/main/capture/locate'
+import { linuxFlavour, osCapture } from '../../src/main/capture/os'
+import { runTshark } from '../../src/main/capture/run'
+import { classifyError, errorText } from '../../src/main/capture/stderr'
+
+const installAdvice = (platform: 'linux' | 'darwin' | 'win32', flavour?: 'debian' | 'fedora' | 'arch' | 'other') =>
+  osCapture(platform, flavour).installAdvice()
+const permissionAdvice = (platform: 'linux' | 'darwin' | 'win32') => osCapture(platform, 'other').permissionAdvice()
 
 const tshark = findTshark()
 const tsharkAvailable = tshark !== null
@@ -86,6 +84,13 @@ describe('tshark -D', () => {
     expect(defaultInterface(parseInterfaces('1. eth0\n2. lo (Loopback)\n'), 'linux')).toBe('lo')
     expect(defaultInterface([], 'linux')).toBeUndefined()
   })
+
+  it('names each interface for what it is in the lab', () => {
+    const kinds = (text: string) => parseInterfaces(text).map((i) => describeInterface(i).kind)
+    expect(kinds(LINUX_D).slice(0, 3)).toEqual(['network', 'any', 'loopback'])
+    expect(kinds(WINDOWS_D).slice(0, 2)).toEqual(['network', 'loopback'])
+    expect(kinds(MAC_D)).toEqual(['network', 'loopback', 'network'])
+  })
 })
 
 describe('diagnosis in plain words', () => {
@@ -119,6 +124,16 @@ describe('diagnosis in plain words', () => {
     expect(installAdvice('linux', 'other')).toMatch(/apt install tshark.*wireshark-cli/)
     expect(installAdvice('darwin')).toMatch(/brew install wireshark.*ChmodBPF/)
     expect(installAdvice('win32')).toMatch(/Wireshark.*Npcap.*Support loopback traffic/)
+    expect(linuxFlavour('NAME="Ubuntu"\nID=ubuntu\nID_LIKE=debian\n')).toBe('debian')
+    expect(linuxFlavour('ID=fedora\n')).toBe('fedora')
+    expect(linuxFlavour('ID=arch\n')).toBe('arch')
+    expect(linuxFlavour('ID=nixos\n')).toBe('other')
+  })
+
+  it('Windows without Npcap loopback support gets a warning, other systems none', () => {
+    expect(osCapture('win32').warning(false)).toMatch(/Support loopback traffic/)
+    expect(osCapture('win32').warning(true)).toBeUndefined()
+    expect(osCapture('linux', 'other').warning(false)).toBeUndefined()
   })
 
   it('what to do without capture rights, per OS', () => {
@@ -146,16 +161,17 @@ describe('finding tshark', () => {
     expect(commonLocations('darwin')).toContain('/Applications/Wireshark.app/Contents/MacOS/tshark')
   })
 
-  it('not installed: the install advice', async () => {
-    const a = await checkAvailability(null, 'linux')
-    expect(a).toMatchObject({ available: false, tshark: null, interfaces: [] })
-    expect(a.problem).toMatch(/not installed/)
+  it('not installed: the install advice, with the host’s platform', async () => {
+    const a = await checkAvailability(null, 'darwin')
+    expect(a).toMatchObject({ available: false, tshark: null, interfaces: [], platform: 'darwin' })
+    expect(a.problem).toMatch(/not installed.*brew install wireshark/)
+    expect(toCaptureAvailability(a)).toEqual({ available: false, problem: a.problem, interfaces: [], platform: 'darwin' })
   })
 })
 
 describe('the live capture command line and its output', () => {
   it('writes the .pcapng and prints fields while writing', () => {
-    const args = liveArgs({ interface: 'lo', port: 12345, file: '/tmp/x.pcapng', count: 4, durationS: 9 })
+    const args = liveArgs({ interface: 'lo', port: 12345, file: '/tmp/x.pcapng', count: 4, durationS: 9, maxBytes: 5_000_000 })
     const at = (flag: string): string => args[args.indexOf(flag) + 1]
     expect(at('-i')).toBe('lo')
     expect(at('-f')).toBe('tcp port 12345')
@@ -165,14 +181,37 @@ describe('the live capture command line and its output', () => {
     expect(args).toContain('-n')
     expect(at('-c')).toBe('4')
     expect(at('-a')).toBe('duration:9')
+    // The size cap: tshark stops when the file reaches it (kB).
+    expect(args.filter((_, i) => args[i - 1] === '-a')).toEqual(['duration:9', 'filesize:5000'])
+    // Each segment's own payload, and tshark's own analysis of retransmissions.
+    expect(args).toContain('tcp.desegment_tcp_streams:FALSE')
+    expect(args).toContain('tcp.analysis.retransmission')
+    expect(args).toContain('tcp.seq_raw')
     expect(at('-T')).toBe('fields')
     expect(args).toContain('tcp.payload')
     expect(liveArgs({ interface: 'any', port: 1, file: 'f' })).not.toContain('-c')
   })
 
   it('parses packet lines; ignores noise', () => {
+    /** A field line in FIELDS order. */
+    const line = (f: Partial<Record<(typeof FIELDS)[number], string>>): string => FIELDS.map((k) => f[k] ?? '').join('\t')
     const p = parseFieldsLine(
-      '4\t1795306316.082801369\t127.0.0.1\t\t127.0.0.1\t\t45678\t44310\t0x0018\t1\t1\t24\t5468616e6b20796f7520666f7220636f6e6e656374696e67\r',
+      `${line({
+        'frame.number': '4',
+        'frame.time_epoch': '1795306316.082801369',
+        'ip.src': '127.0.0.1',
+        'ip.dst': '127.0.0.1',
+        'tcp.srcport': '45678',
+        'tcp.dstport': '44310',
+        'tcp.stream': '3',
+        'tcp.flags': '0x0018',
+        'tcp.seq': '1',
+        'tcp.ack': '1',
+        'tcp.seq_raw': '3735928559',
+        'tcp.ack_raw': '12345678',
+        'tcp.len': '24',
+        'tcp.payload': '5468616e6b20796f7520666f7220636f6e6e656374696e67',
+      })}\r`,
     )
     expect(p).toMatchObject({
       no: 4,
@@ -180,19 +219,64 @@ describe('the live capture command line and its output', () => {
       dst: '127.0.0.1',
       srcPort: 45678,
       dstPort: 44310,
+      stream: 3,
       flags: 0x18,
       seq: 1,
       ack: 1,
+      rawSeq: 3735928559,
+      rawAck: 12345678,
       len: 24,
+      retransmission: false,
     })
+    expect(p!.rtoFrame).toBeUndefined()
     expect(Math.round(p!.t)).toBe(1795306316083) // ms since the epoch
     expect(Buffer.from(p!.payload).toString()).toBe('Thank you for connecting')
-    const v6 = parseFieldsLine('1\t1795306316.5\t\t::1\t\t::1\t40000\t12345\t0x0002\t0\t0\t0\t')
+    const again = parseFieldsLine(
+      line({
+        'frame.number': '5',
+        'tcp.srcport': '1',
+        'tcp.dstport': '2',
+        'tcp.flags': '0x0018',
+        'tcp.analysis.retransmission': '1',
+        'tcp.analysis.rto_frame': '4',
+      }),
+    )
+    expect(again).toMatchObject({ retransmission: true, rtoFrame: 4, stream: -1 })
+    expect(
+      parseFieldsLine(
+        line({
+          'frame.number': '6',
+          'tcp.srcport': '1',
+          'tcp.dstport': '2',
+          'tcp.flags': '0x0010',
+          'tcp.analysis.fast_retransmission': '1',
+        }),
+      )?.retransmission,
+    ).toBe(true)
+    const v6 = parseFieldsLine(
+      line({
+        'frame.number': '1',
+        'frame.time_epoch': '1795306316.5',
+        'ipv6.src': '::1',
+        'ipv6.dst': '::1',
+        'tcp.srcport': '40000',
+        'tcp.dstport': '12345',
+        'tcp.flags': '0x0002',
+      }),
+    )
     expect(v6).toMatchObject({ src: '::1', dst: '::1', flags: 2, len: 0 })
     expect(v6!.payload).toHaveLength(0)
     expect(parseFieldsLine("Capturing on 'Loopback: lo'")).toBeNull()
     expect(parseFieldsLine('')).toBeNull()
-    expect(parseFieldsLine('5\t1.0\t10.0.0.1\t\t10.0.0.2\t\t\t\t\t\t\t\t')).toBeNull() // not TCP
+    expect(parseFieldsLine(line({ 'frame.number': '5', 'ip.src': '10.0.0.1', 'ip.dst': '10.0.0.2' }))).toBeNull() // not TCP
+  })
+
+  it('hex payloads in any of tshark’s spellings, stopping at the first non-hex character', () => {
+    expect([...hexToBytes('54:68:61')]).toEqual([0x54, 0x68, 0x61])
+    expect([...hexToBytes('546861')]).toEqual([0x54, 0x68, 0x61])
+    expect([...hexToBytes('54 68 6')]).toEqual([0x54, 0x68])
+    expect([...hexToBytes('54zz61')]).toEqual([0x54])
+    expect([...hexToBytes('')]).toEqual([])
   })
 
   it('capture times as seconds or ISO 8601', () => {

@@ -1,23 +1,43 @@
-// Packet capture for the host: tshark captures the exercise port into a .pcapng and prints each
-// packet; every packet is explained (flags in words, handshake/data/teardown, payload text, the
-// Traffic message it carried) and published through the recorder in batches.
+// Packet capture for the host: one tshark capture at a time of the exercise port into a .pcapng. Each
+// packet is given its place in its connection's life (tracker.ts), the Traffic messages it carried and
+// the SocketLab connections at its ends (matcher.ts), and goes out as facts in batches through the
+// sink. The capture reports running only once tshark really captures (live.ts). Saving prepares a file
+// (the .pcapng, the answer sheet, the diagram, the evidence zip) that is read back in chunks.
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import type { CaptureAvailability, CaptureInfo, CaptureStartArgs, CapturedPacket } from '@shared/contract'
+import {
+  CAPTURE_MAX_MB,
+  type CaptureAvailability,
+  type CaptureChunk,
+  type CaptureEnd,
+  type CaptureExportKind,
+  type CaptureFile,
+  type CaptureInfo,
+  type CaptureStartArgs,
+  type CapturedPacket,
+} from '@shared/contract'
 import type { EventSink } from '../sink'
-import type { MessageSource } from './annotate'
+import { StartError } from '../net/server'
+import { checkAvailability, toCaptureAvailability, type Availability } from './availability'
+import { removeAtExit, removeNow } from './cleanup'
+import { makeEvidence, writeBundleZip } from './evidence'
+import type { RawPacket } from './fields'
+import { PreparedFiles } from './files'
+import { isCapturePort, type Platform } from './filters'
+import { LiveCapture } from './live'
+import { findTshark } from './locate'
+import { MessageMatcher, type MessageSource } from './matcher'
+import { toCapturedPacket } from './packet'
+import type { CaptureService } from './service'
+import { ConnectionTracker, type PacketLife } from './tracker'
+
+export type { CaptureService }
+export { liveChildCount as liveTsharkCount } from './cleanup'
 
 /** What a capture reports to, and reads the app's own messages from (the host's Recorder is both). */
 export type CaptureSink = EventSink & MessageSource & { readonly messageCount: number }
-import { StartError } from '../net/server'
-import { ConnectionTracker, MessageMatcher, toCapturedPacket, type RawPacket } from './annotate'
-import { isCapturePort, type Platform } from './filters'
-import { checkAvailability, findTshark, forgetAtExit, LiveCapture, removeAtExit, type Availability } from './tshark'
-import type { CaptureService } from './service'
-
-export type { CaptureService }
 
 /** A capture problem in plain words; the Host turns it into `{ ok: false, error, field }`. */
 export class CaptureError extends StartError {
@@ -56,13 +76,14 @@ export interface TsharkCaptureService extends CaptureService {
   file(): string | null
   /** tshark's availability details (path, interfaces with descriptions, the default one). */
   availability(probe?: boolean): Promise<Availability>
-  /** Stop, and remove the temporary capture file (a file given with `extras.file` stays). */
+  fileFor(fileId: string): { path: string; size: number; filename: string; mime: string } | undefined
+  /** Stop, and remove the temporary files (a file given with `extras.file` stays). */
   dispose(): Promise<void>
 }
 
 interface Pending {
   raw: RawPacket
-  note: string
+  life: PacketLife
   deadline: number
 }
 
@@ -73,12 +94,14 @@ interface Session {
   tmpDir: string | null
   tracker: ConnectionTracker
   matcher: MessageMatcher
+  /** tcp.stream → the SocketLab connections at its ends, once found. */
+  streamConns: Map<number, string[]>
   pending: Pending[]
   timer: NodeJS.Timeout | null
   ended: Promise<void>
   endedResolve: () => void
   done: boolean
-  /** tshark reported it is capturing (a failed start publishes no capture events). */
+  /** tshark reported it is capturing (a failed start publishes no packets). */
   started: boolean
 }
 
@@ -86,11 +109,14 @@ export function createCapture(recorder: CaptureSink, options: CaptureOptions = {
   return new TsharkCapture(recorder, options)
 }
 
-function stamp(ms: number): string {
+/** `20250314-101502`, local time: a file name a student can sort. */
+export function stamp(ms: number): string {
   const d = new Date(ms)
   const p = (n: number): string => String(n).padStart(2, '0')
   return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`
 }
+
+const MB = 1024 * 1024
 
 class TsharkCapture implements TsharkCaptureService {
   private session: Session | null = null
@@ -100,6 +126,8 @@ class TsharkCapture implements TsharkCaptureService {
   private readonly batchMs: number
   private readonly keep: number
   private readonly matchWaitMs: number
+  private readonly prepared = new PreparedFiles()
+  private exportDir: string | null = null
 
   constructor(
     private readonly recorder: CaptureSink,
@@ -127,8 +155,7 @@ class TsharkCapture implements TsharkCaptureService {
   }
 
   async status(): Promise<CaptureAvailability> {
-    const a = await this.availability(true)
-    return { available: a.available, ...(a.problem ? { problem: a.problem } : {}), interfaces: a.interfaces.map((i) => i.name) }
+    return toCaptureAvailability(await this.availability(true))
   }
 
   start(args: CaptureStartArgs, extras: StartExtras = {}): Promise<CaptureInfo> {
@@ -142,6 +169,9 @@ class TsharkCapture implements TsharkCaptureService {
   private async doStart(args: CaptureStartArgs, extras: StartExtras): Promise<CaptureInfo> {
     if (!isCapturePort(args.port))
       throw new CaptureError(`Choose the port to capture: a whole number from 1 to 65535 (got ${String(args.port)}).`, 'port')
+    const maxMB = args.maxMB ?? CAPTURE_MAX_MB.default
+    if (!(Number.isInteger(maxMB) && maxMB >= CAPTURE_MAX_MB.min && maxMB <= CAPTURE_MAX_MB.max))
+      throw new CaptureError(`The size cap is a whole number of megabytes from ${CAPTURE_MAX_MB.min} to ${CAPTURE_MAX_MB.max}.`)
     if (extras.count !== undefined && !(Number.isInteger(extras.count) && extras.count > 0))
       throw new CaptureError('The packet count must be a whole number above 0.')
     if (extras.durationS !== undefined && !(Number.isInteger(extras.durationS) && extras.durationS > 0))
@@ -150,10 +180,9 @@ class TsharkCapture implements TsharkCaptureService {
 
     const avail = await this.availability(false)
     if (!avail.available || !avail.tshark) throw new CaptureError(avail.problem ?? 'Packet capture is not available.')
-    const names = avail.all.map((i) => i.name)
     const iface = args.interface ?? avail.defaultInterface
     if (!iface) throw new CaptureError('tshark lists no interface to capture on.')
-    if (!names.includes(iface)) {
+    if (!avail.all.some((i) => i.name === iface)) {
       throw new CaptureError(
         `There is no capture interface called "${iface}". Choose one of: ${avail.interfaces.map((i) => i.name).join(', ')}.`,
       )
@@ -176,13 +205,15 @@ class TsharkCapture implements TsharkCaptureService {
 
     let endedResolve!: () => void
     const ended = new Promise<void>((r) => (endedResolve = r))
+    const maxBytes = maxMB * MB
     const session: Session = {
-      info: { port: args.port, interface: iface, running: false, packets: 0, startedAt: Date.now() },
+      info: { port: args.port, interface: iface, running: false, starting: true, packets: 0, startedAt: Date.now(), maxBytes },
       live: null as unknown as LiveCapture,
       file,
       tmpDir,
       tracker: new ConnectionTracker(args.port),
       matcher: new MessageMatcher(this.recorder, { port: args.port, afterSeq }),
+      streamConns: new Map(),
       pending: [],
       timer: null,
       ended,
@@ -192,23 +223,27 @@ class TsharkCapture implements TsharkCaptureService {
     }
     session.live = new LiveCapture(
       avail.tshark,
-      { interface: iface, port: args.port, file, count: extras.count, durationS: extras.durationS },
-      { packet: (p) => this.received(session, p), exit: (error) => this.finished(session, error) },
+      { interface: iface, port: args.port, file, count: extras.count, durationS: extras.durationS, maxBytes },
+      { packet: (p) => this.received(session, p), exit: (end, error) => this.finished(session, end, error) },
       this.platform,
     )
     this.session = session
     this.list = []
+    // A page opened now shows "starting", not the previous capture.
+    this.recorder.emit({ type: 'capture', info: { ...session.info } })
     try {
       await session.live.start()
     } catch (err) {
-      this.finished(session)
+      this.finished(session, 'error')
       this.dropTemp()
       this.session = null
-      throw new CaptureError(err instanceof Error ? err.message : String(err))
+      const message = err instanceof Error ? err.message : String(err)
+      this.recorder.emit({ type: 'capture', info: null, error: message })
+      throw new CaptureError(message)
     }
     session.started = true
+    delete session.info.starting
     session.info.running = !session.done
-    session.info.startedAt = Date.now()
     session.timer = setInterval(() => this.publish(session, false), this.batchMs)
     session.timer.unref()
     this.recorder.emit({ type: 'capture', info: { ...session.info } })
@@ -223,9 +258,20 @@ class TsharkCapture implements TsharkCaptureService {
   }
 
   private received(s: Session, raw: RawPacket): void {
-    s.pending.push({ raw, note: s.tracker.note(raw), deadline: Date.now() + this.matchWaitMs })
+    s.pending.push({ raw, life: s.tracker.life(raw), deadline: Date.now() + this.matchWaitMs })
     // A flood is published as it comes, unmatched, rather than piling up.
     if (s.pending.length > 20_000) this.publish(s, true)
+  }
+
+  private connsOf(s: Session, raw: RawPacket): string[] {
+    const known = s.streamConns.get(raw.stream)
+    if (known) return known
+    const found = s.matcher.connectionsOf(raw)
+    if (found.length && raw.stream >= 0) {
+      s.streamConns.set(raw.stream, found)
+      if (s.streamConns.size > 20_000) s.streamConns.delete(s.streamConns.keys().next().value as number)
+    }
+    return found
   }
 
   /** Send out the packets that are ready: matched, without payload, or waited long enough. */
@@ -237,13 +283,13 @@ class TsharkCapture implements TsharkCaptureService {
     let i = 0
     for (; i < s.pending.length; i++) {
       const p = s.pending[i]
-      let seq: number | undefined
+      let matched
       if (p.raw.payload.length > 0) {
         const r = s.matcher.match(p.raw)
-        if (r && 'seq' in r) seq = r.seq
+        if (r && 'msgs' in r) matched = r
         else if (!final && now < p.deadline) break
       }
-      ready.push(toCapturedPacket(p.raw, p.note, seq))
+      ready.push(toCapturedPacket(p.raw, p.life, { matched, connIds: this.connsOf(s, p.raw) }))
     }
     s.pending.splice(0, i)
     if (!ready.length) return
@@ -254,7 +300,7 @@ class TsharkCapture implements TsharkCaptureService {
     this.recorder.emit({ type: 'capture', info: { ...s.info } })
   }
 
-  private finished(s: Session, error?: string): void {
+  private finished(s: Session, end: CaptureEnd, error?: string): void {
     if (s.done) return
     s.done = true
     if (s.timer) clearInterval(s.timer)
@@ -262,20 +308,63 @@ class TsharkCapture implements TsharkCaptureService {
     if (!s.started) return s.endedResolve()
     this.publish(s, true)
     s.info.running = false
+    s.info.ended = end
     this.recorder.emit({ type: 'capture', info: { ...s.info }, ...(error ? { error } : {}) })
     s.endedResolve()
   }
 
-  async save(): Promise<{ filename: string; base64: string }> {
+  private exportFolder(): string {
+    if (!this.exportDir) {
+      this.exportDir = mkdtempSync(path.join(os.tmpdir(), 'socketlab-export-'))
+      removeAtExit(this.exportDir)
+    }
+    return this.exportDir
+  }
+
+  async save(what: CaptureExportKind = 'pcapng'): Promise<CaptureFile> {
     const s = this.session
     if (!s) throw new CaptureError('Nothing has been captured yet: start a capture first.')
-    let data: Buffer
+    const base = `socketlab-port${s.info.port}-${stamp(s.info.startedAt)}`
     try {
-      data = readFileSync(s.file)
-    } catch {
-      throw new CaptureError('The capture file is not there any more: start a new capture.')
+      if (what === 'pcapng')
+        return this.prepared.add({ path: s.file, filename: `${base}.pcapng`, mime: 'application/x-pcapng', temporary: false })
+      const input = {
+        port: s.info.port,
+        interface: s.info.interface,
+        startedAt: s.info.startedAt,
+        packets: this.packets(),
+        pcapng: s.file,
+      }
+      const target = path.join(this.exportFolder(), `${base}-${Date.now()}-${what}`)
+      if (what === 'bundle') {
+        await writeBundleZip(target, base, input)
+        return this.prepared.add({ path: target, filename: `${base}-evidence.zip`, mime: 'application/zip', temporary: true })
+      }
+      const e = makeEvidence(input)
+      if (what === 'sheet') {
+        writeFileSync(target, e.sheet)
+        return this.prepared.add({ path: target, filename: `${base}-answer-sheet.html`, mime: 'text/html', temporary: true })
+      }
+      writeFileSync(target, e.svg)
+      return this.prepared.add({ path: target, filename: `${base}-ladder.svg`, mime: 'image/svg+xml', temporary: true })
+    } catch (err) {
+      if (err instanceof CaptureError) throw err
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new CaptureError('The capture file is not there any more: start a new capture.')
+      throw new CaptureError(`Could not prepare the file: ${err instanceof Error ? err.message : String(err)}`)
     }
-    return { filename: `socketlab-port${s.info.port}-${stamp(s.info.startedAt)}.pcapng`, base64: data.toString('base64') }
+  }
+
+  async read(fileId: string, offset: number): Promise<CaptureChunk> {
+    try {
+      return this.prepared.read(fileId, offset)
+    } catch (err) {
+      throw new CaptureError(err instanceof Error ? err.message : String(err))
+    }
+  }
+
+  fileFor(fileId: string): { path: string; size: number; filename: string; mime: string } | undefined {
+    return this.prepared.fileFor(fileId)
   }
 
   info(): CaptureInfo | null {
@@ -298,17 +387,14 @@ class TsharkCapture implements TsharkCaptureService {
     return this.serial(async () => {
       await this.doStop()
       this.dropTemp()
+      this.prepared.clear()
+      if (this.exportDir) removeNow(this.exportDir)
+      this.exportDir = null
     })
   }
 
   private dropTemp(): void {
     const dir = this.session?.tmpDir
-    if (!dir) return
-    try {
-      rmSync(dir, { recursive: true, force: true })
-    } catch {
-      // Best effort.
-    }
-    forgetAtExit(dir)
+    if (dir) removeNow(dir)
   }
 }

@@ -22,6 +22,7 @@ import type { OwnServer } from '../net/client'
 import { ExerciseServer, StartError } from '../net/server'
 import { ManyClients } from '../net/many-clients'
 import { createCapture, type CaptureService } from '../capture'
+import { captureHandlers } from '../capture/commands'
 import { Recorder, type RecorderOptions } from './recorder'
 import { isCommandName, validate } from './schemas'
 import { exportTraffic } from './traffic-export'
@@ -232,13 +233,7 @@ export class Host {
     systemInterfaces: async () => listInterfaces(),
     trafficExport: async ({ format, connId }) => exportTraffic(this.recorder, format, connId),
     snapshot: async () => this.snapshot(),
-    captureStatus: async () => this.capture.status(),
-    captureStart: async (args) => this.capture.start(args),
-    captureStop: async () => {
-      await this.capture.stop()
-      return null
-    },
-    captureSave: async () => this.capture.save(),
+    ...captureHandlers(() => this.capture),
   }
 
   snapshot(): Snapshot {

@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import { checkHostInput } from '@shared/endpoint'
 import type { CommandName } from '@shared/contract'
+import { captureSchemas } from '../capture/commands'
 import { EXERCISES, LIMIT_SETTINGS, WIRE_SETTINGS, type SettingDescriptor } from '@shared/settings'
 
 const port = z
@@ -101,10 +102,7 @@ export const commandSchemas = {
   systemInterfaces: none,
   trafficExport: z.object({ format: z.enum(['json', 'text']), connId: id.optional() }).strict(),
   snapshot: none,
-  captureStatus: none,
-  captureStart: z.object({ port: clientPort, interface: text(100).min(1).optional() }).strict(),
-  captureStop: none,
-  captureSave: none,
+  ...captureSchemas,
 } satisfies Record<CommandName, z.ZodType>
 
 export type ValidationFailure = { ok: false; error: string; field?: string }

@@ -43,7 +43,7 @@ export function downloadText(filename: string, content: string, type = 'text/pla
   downloadBlob(filename, new Blob([content], { type: `${type};charset=utf-8` }))
 }
 
-function downloadBlob(filename: string, blob: Blob): void {
+export function downloadBlob(filename: string, blob: Blob): void {
   const url = URL.createObjectURL(blob)
   const a = document.createElement('a')
   a.href = url

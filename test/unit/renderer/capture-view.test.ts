@@ -6,80 +6,90 @@ import type { CapturedPacket } from '@shared/contract'
 import { parseEndpoint as splitEndpoint, isLoopbackAddress } from '@shared/endpoint'
 import { connectionDisplayFilter, filterAddress } from '@shared/filters'
 import { hostPlatform, neighbourOf } from '@renderer/components/WiresharkFilters'
-import { base64ToBytes, connectionStories, noteDetail, packetRows, phaseOf, sideOf } from '@renderer/packets'
+import type { TcpFlag } from '@shared/contract'
+import { packetNote, phaseDetail } from '@shared/ladder-words'
+import { base64ToBytes, connectionStories, packetRows, sideOf } from '@renderer/packets'
 
 let no = 0
-function pkt(from: number, to: number, flags: string, note: string, payload = ''): CapturedPacket {
+/** A packet as the engine sends it: facts only (its phase, step, sender), no notes to parse. */
+function pkt(
+  stream: number,
+  from: 'client' | 'server',
+  c: number,
+  flags: TcpFlag[],
+  facts: Partial<CapturedPacket>,
+  payload = '',
+): CapturedPacket {
+  const client = { address: '127.0.0.1', port: c }
+  const server = { address: '127.0.0.1', port: 12345 }
   return {
     no: ++no,
     t: 1000 + no,
-    src: '127.0.0.1',
-    dst: '127.0.0.1',
-    srcPort: from,
-    dstPort: to,
+    src: from === 'client' ? client : server,
+    dst: from === 'client' ? server : client,
+    stream,
     flags,
     seq: 0,
     ack: 0,
+    rawSeq: 0,
+    rawAck: 0,
     len: payload.length,
     payload,
-    note,
+    phase: 'ack',
+    from,
+    ...facts,
   }
 }
 
-/** One greeting exchange between client port `c` and server port 12345, as the engine notes it. */
-function greeting(c: number): CapturedPacket[] {
-  const s = 12345
+/** One greeting exchange between client port `c` and server port 12345, as the engine describes it. */
+function greeting(stream: number, c: number): CapturedPacket[] {
   return [
-    pkt(c, s, 'SYN', 'handshake 1/3 (SYN)'),
-    pkt(s, c, 'SYN/ACK', 'handshake 2/3 (SYN/ACK)'),
-    pkt(c, s, 'ACK', 'handshake 3/3 (ACK)'),
-    pkt(s, c, 'PSH/ACK', 'data', 'Thank you for connecting'),
-    pkt(c, s, 'ACK', 'ack'),
-    pkt(c, s, 'PSH/ACK', 'data', 'It was nice talking to you'),
-    pkt(s, c, 'ACK', 'ack'),
-    pkt(c, s, 'FIN/ACK', 'teardown (FIN from client)'),
-    pkt(s, c, 'FIN/ACK', 'teardown (FIN from server)'),
-    pkt(c, s, 'ACK', 'teardown (last ACK)'),
+    pkt(stream, 'client', c, ['SYN'], { phase: 'handshake', step: 1 }),
+    pkt(stream, 'server', c, ['SYN', 'ACK'], { phase: 'handshake', step: 2 }),
+    pkt(stream, 'client', c, ['ACK'], { phase: 'handshake', step: 3 }),
+    pkt(stream, 'server', c, ['PSH', 'ACK'], { phase: 'data' }, 'Thank you for connecting'),
+    pkt(stream, 'client', c, ['ACK'], { phase: 'ack' }),
+    pkt(stream, 'client', c, ['PSH', 'ACK'], { phase: 'data' }, 'It was nice talking to you'),
+    pkt(stream, 'server', c, ['ACK'], { phase: 'ack' }),
+    pkt(stream, 'client', c, ['FIN', 'ACK'], { phase: 'teardown', teardown: 'fin' }),
+    pkt(stream, 'server', c, ['FIN', 'ACK'], { phase: 'teardown', teardown: 'fin' }),
+    pkt(stream, 'client', c, ['ACK'], { phase: 'teardown', teardown: 'last-ack' }),
   ]
 }
 
 describe('the packet list, explained', () => {
-  it('phases and their short notes', () => {
-    expect(phaseOf({ note: 'handshake 2/3 (SYN/ACK)', flags: 'SYN/ACK', len: 0 })).toBe('handshake')
-    expect(phaseOf({ note: 'teardown (ACK of FIN)', flags: 'ACK', len: 0 })).toBe('teardown')
-    expect(phaseOf({ note: 'data + teardown (FIN from server)', flags: 'FIN/PSH/ACK', len: 3 })).toBe('data')
-    expect(phaseOf({ note: 'reset', flags: 'RST/ACK', len: 0 })).toBe('reset')
-    expect(phaseOf({ note: 'data', flags: 'PSH/ACK', len: 5 })).toBe('data')
-    expect(phaseOf({ note: 'ack', flags: 'ACK', len: 0 })).toBe('ack')
-    expect(phaseOf({ flags: 'ACK', len: 0 })).toBe('ack')
-    expect(noteDetail('handshake 1/3 (SYN)')).toBe('1/3 (SYN)')
-    expect(noteDetail('teardown (FIN from client)')).toBe('FIN from client')
-    expect(noteDetail('data + teardown (FIN from server)')).toBe('+ FIN from server')
-    expect(noteDetail('data')).toBe('')
+  it('notes are composed from the facts', () => {
+    const [syn, synAck, , data, , , , fin, , last] = greeting(9, 40009)
+    expect(packetNote(syn)).toBe('handshake 1/3 (SYN)')
+    expect(phaseDetail(synAck)).toBe('2/3 (SYN/ACK)')
+    expect(packetNote(data)).toBe('data')
+    expect(packetNote(fin)).toBe('teardown (FIN from client)')
+    expect(packetNote(last)).toBe('teardown (last ACK)')
+    expect(packetNote({ ...data, teardown: 'fin', from: 'server' })).toBe('data + teardown (FIN from server)')
+    expect(packetNote({ ...data, phase: 'retransmission', retransmits: 4 })).toBe('retransmission of #4')
   })
 
   it('groups packets by connection, with a colour each, and tells each connection’s story', () => {
-    const a = greeting(40001)
-    const b = greeting(40002)
+    const a = greeting(0, 40001)
+    const b = greeting(1, 40002)
     // Two connections interleaved.
     const rows = packetRows([...a.slice(0, 3), ...b.slice(0, 3), ...a.slice(3), ...b.slice(3)])
     expect(new Set(rows.map((r) => r.colour))).toEqual(new Set([0, 1]))
-    expect(rows.filter((r) => r.colour === 0).every((r) => r.p.srcPort === 40001 || r.p.dstPort === 40001)).toBe(true)
+    expect(rows.filter((r) => r.colour === 0).every((r) => r.p.src.port === 40001 || r.p.dst.port === 40001)).toBe(true)
     const stories = connectionStories(rows)
     expect(stories).toHaveLength(2)
     const [first] = stories
     expect(first).toMatchObject({ client: '127.0.0.1:40001', server: '127.0.0.1:12345', complete: true })
-    expect(first.handshake.map((p) => p.flags)).toEqual(['SYN', 'SYN/ACK', 'ACK'])
-    expect(first.data.map((p) => [sideOf(first, p), p.payload])).toEqual([
+    expect(first.handshake.map((p) => p.flags.join('/'))).toEqual(['SYN', 'SYN/ACK', 'ACK'])
+    expect(first.data.map((p) => [sideOf(p), p.payload])).toEqual([
       ['server', 'Thank you for connecting'],
       ['client', 'It was nice talking to you'],
     ])
-    expect(first.teardown.map((p) => p.flags)).toEqual(['FIN/ACK', 'FIN/ACK', 'ACK'])
-    // A connection whose SYN the capture missed: sides by the exercise port.
-    const late = connectionStories(packetRows(greeting(40003).slice(3)))[0]
+    expect(first.teardown.map((p) => p.flags.join('/'))).toEqual(['FIN/ACK', 'FIN/ACK', 'ACK'])
+    // A connection whose SYN the capture missed: the engine still says who sent what.
+    const late = connectionStories(packetRows(greeting(2, 40003).slice(3)))[0]
     expect(late.complete).toBe(false)
-    expect(late.client).toBeUndefined()
-    expect(sideOf(late, late.data[0], 12345)).toBe('server')
+    expect(sideOf(late.data[0])).toBe('server')
   })
 
   it('decodes the saved capture for a download', () => {

@@ -457,23 +457,25 @@ describe('forms and settings', () => {
 // ---------- capture ----------
 
 function captureInfo(patch: Partial<CaptureInfo> = {}): CaptureInfo {
-  return { port: 12345, interface: 'lo', running: true, packets: 0, startedAt: 5000, ...patch }
+  return { port: 12345, interface: 'lo', running: true, packets: 0, startedAt: 5000, maxBytes: 100 * 1024 * 1024, ...patch }
 }
 
 function packet(no: number, patch: Partial<CapturedPacket> = {}): CapturedPacket {
   return {
     no,
     t: 5000 + no,
-    src: '127.0.0.1',
-    dst: '127.0.0.1',
-    srcPort: 40000,
-    dstPort: 12345,
-    flags: 'ACK',
+    src: { address: '127.0.0.1', port: 40000 },
+    dst: { address: '127.0.0.1', port: 12345 },
+    stream: 0,
+    flags: ['ACK'],
     seq: 1,
     ack: 1,
+    rawSeq: 1001,
+    rawAck: 2001,
     len: 0,
     payload: '',
-    note: 'ack',
+    phase: 'ack',
+    from: 'client',
     ...patch,
   }
 }
@@ -597,7 +599,19 @@ describe('capture', () => {
   it('starts a capture on the typed port or the newest running server, errors next to the port', async () => {
     const store = fresh()
     const { bridge, calls } = fakeBridge({
-      captureStatus: () => ({ ok: true, value: { available: true, interfaces: ['any', 'lo', 'eth0'] } }),
+      captureStatus: () => ({
+        ok: true,
+        value: {
+          available: true,
+          platform: 'linux',
+          defaultInterface: 'any',
+          interfaces: [
+            { name: 'any', kind: 'any' },
+            { name: 'lo', description: 'Loopback', kind: 'loopback' },
+            { name: 'eth0', kind: 'network' },
+          ],
+        },
+      }),
       captureStart: () => ({ ok: true, value: captureInfo({ port: 43210, interface: 'any' }) }),
     })
     const actions = createActions(store, bridge)

@@ -7,7 +7,8 @@ import { memo, useCallback, useEffect, useRef, type ReactNode } from 'react'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { nextIndex, onListKey } from './listKeys'
 import type { CapturedPacket } from '@shared/contract'
-import { endpoint, noteDetail, PHASE_LABEL, relativeTime, type PacketRow } from '../packets'
+import { flagsText, packetNote, phaseDetail } from '@shared/ladder-words'
+import { endpoint, messageSeqOf, PHASE_LABEL, relativeTime, type PacketRow } from '../packets'
 
 export const PACKET_ROW_HEIGHT = 28
 
@@ -22,7 +23,8 @@ interface RowProps {
 
 const Row = memo(function Row({ row, t0, top, selected, onSelect, onMessage }: RowProps) {
   const { p, phase, colour } = row
-  const detail = noteDetail(p.note)
+  const detail = phaseDetail(p)
+  const messageSeq = messageSeqOf(p)
   return (
     <div
       className={`vrow packet-row conn-c${colour} phase-${phase} ${selected ? 'selected' : ''}`}
@@ -32,23 +34,23 @@ const Row = memo(function Row({ row, t0, top, selected, onSelect, onMessage }: R
       id={`pkt-${p.no}`}
       data-testid="packet-row"
       data-no={p.no}
-      data-flags={p.flags}
+      data-flags={flagsText(p.flags)}
       data-phase={phase}
       data-conn={row.key}
       onClick={() => onSelect(p)}
     >
       <span className="c-no mono">{p.no}</span>
       <span className="c-time mono">{relativeTime(p.t, t0)}</span>
-      <span className="c-route mono" title={`${endpoint(p.src, p.srcPort)} → ${endpoint(p.dst, p.dstPort)}`}>
-        {endpoint(p.src, p.srcPort)} <span className="arrow">→</span> {endpoint(p.dst, p.dstPort)}
+      <span className="c-route mono" title={`${endpoint(p.src)} → ${endpoint(p.dst)}`}>
+        {endpoint(p.src)} <span className="arrow">→</span> {endpoint(p.dst)}
       </span>
       <span className="c-flags mono" data-testid="packet-flags">
-        {p.flags}
+        {flagsText(p.flags)}
       </span>
       <span className="c-num mono">{p.seq}</span>
       <span className="c-num mono">{p.ack}</span>
       <span className="c-num mono">{p.len}</span>
-      <span className="c-note" title={p.note} data-testid="packet-note">
+      <span className="c-note" title={packetNote(p)} data-testid="packet-note">
         {phase !== 'ack' && (
           <span className={`tag tag-${phase}`} data-testid="packet-tag">
             {PHASE_LABEL[phase]}
@@ -60,20 +62,20 @@ const Row = memo(function Row({ row, t0, top, selected, onSelect, onMessage }: R
         {p.payload}
       </span>
       <span className="c-msg">
-        {p.messageSeq !== undefined && (
+        {messageSeq !== undefined && (
           <button
             type="button"
             className="btn ghost small msg-link"
             tabIndex={-1}
             data-testid="packet-message"
-            data-seq={p.messageSeq}
-            title={`Open message #${p.messageSeq} in Traffic`}
+            data-seq={messageSeq}
+            title={`Open message #${messageSeq} in Traffic`}
             onClick={(e) => {
               e.stopPropagation()
               onMessage(p)
             }}
           >
-            msg #{p.messageSeq}
+            msg #{messageSeq}
           </button>
         )}
       </span>

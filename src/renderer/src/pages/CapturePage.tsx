@@ -3,32 +3,24 @@
 // or teardown of its connection, and the Traffic message it carried. Saved as a .pcapng for Wireshark.
 
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react'
-import type { CapturedPacket } from '@shared/contract'
+import type { CaptureInterface, CapturedPacket } from '@shared/contract'
+import { flagsText, packetNote } from '@shared/ladder-words'
 import { isCapturePort } from '@shared/filters'
 import { EXERCISE_TITLES } from '@shared/settings'
 import { FieldRow, FormError, SelectField, TextField } from '../components/fields'
 import { PacketList } from '../components/PacketList'
 import { WiresharkFilters } from '../components/WiresharkFilters'
-import { downloadBytes, formatCount } from '../format'
-import {
-  base64ToBytes,
-  connectionStories,
-  endpoint,
-  packetRows,
-  relativeTime,
-  sideOf,
-  type ConnectionStory,
-  type PacketRow,
-} from '../packets'
+import { downloadBlob, formatCount } from '../format'
+import { connectionStories, endpoint, messageSeqOf, packetRows, relativeTime, sideOf, type PacketRow } from '../packets'
 import { appStore, capturePort, focusMessage, formKey, setCaptureForm, useActions, useApp, type ServerEntry } from '../store'
 
 const FORM_FIELDS = ['port', 'interface']
 
-/** `lo` → what it is for, in the lab's terms. */
-function interfaceLabel(name: string): string {
-  if (name === 'any') return 'any (every interface at once)'
-  if (/^lo\d*$/.test(name) || /loopback/i.test(name)) return `${name} (loopback: both on this machine)`
-  return `${name} (network: a neighbour’s machine)`
+/** `lo` → what it is for, in the lab's terms (the host says which kind each interface is). */
+function interfaceLabel(i: CaptureInterface): string {
+  if (i.kind === 'any') return `${i.name} (every interface at once)`
+  if (i.kind === 'loopback') return `${i.name} (loopback: both on this machine)`
+  return `${i.name} (network: a neighbour’s machine)`
 }
 
 /** Running servers, newest first, as port choices. */
@@ -89,7 +81,7 @@ function CaptureForm(): ReactNode {
   const running = !!capture?.running
   const available = !!status?.available
   const interfaces = status?.interfaces ?? []
-  const iface = form.iface && interfaces.includes(form.iface) ? form.iface : (interfaces[0] ?? '')
+  const iface = form.iface && interfaces.some((i) => i.name === form.iface) ? form.iface : (interfaces[0]?.name ?? '')
 
   // The newest running server's port, until one is typed or picked.
   const defaultPort = servers[0]?.info.port
@@ -105,7 +97,7 @@ function CaptureForm(): ReactNode {
       else if (what === 'stop') await actions.stopCapture()
       else {
         const file = await actions.saveCapture()
-        if (file) downloadBytes(file.filename, base64ToBytes(file.base64), 'application/x-pcapng')
+        if (file) downloadBlob(file.filename, file.blob)
       }
     } finally {
       setBusy(null)
@@ -126,7 +118,7 @@ function CaptureForm(): ReactNode {
           label="Interface"
           value={iface}
           options={
-            interfaces.length ? interfaces.map((i) => ({ value: i, label: interfaceLabel(i) })) : [{ value: '', label: '—' }]
+            interfaces.length ? interfaces.map((i) => ({ value: i.name, label: interfaceLabel(i) })) : [{ value: '', label: '—' }]
           }
           onChange={(v) => setCaptureForm(appStore, { iface: v })}
           form={formKey.capture}
@@ -233,16 +225,16 @@ function PacketDetail({ p, t0, onMessage }: { p: CapturedPacket; t0: number; onM
       <div className="msg-meta">
         <b>#{p.no}</b> · {relativeTime(p.t, t0)} s ·{' '}
         <span className="mono">
-          {endpoint(p.src, p.srcPort)} → {endpoint(p.dst, p.dstPort)}
+          {endpoint(p.src)} → {endpoint(p.dst)}
         </span>{' '}
-        · <b className="mono">{p.flags}</b> · seq {p.seq} · ack {p.ack} · len {p.len}
-        {p.note && <span className="muted"> · {p.note}</span>}
-        {p.messageSeq !== undefined && (
+        · <b className="mono">{flagsText(p.flags)}</b> · seq {p.seq} · ack {p.ack} · len {p.len}
+        <span className="muted"> · {packetNote(p)}</span>
+        {messageSeqOf(p) !== undefined && (
           <>
             {' '}
             ·{' '}
             <button type="button" className="link-btn" onClick={() => onMessage(p)}>
-              message #{p.messageSeq} in Traffic
+              message #{messageSeqOf(p)} in Traffic
             </button>
           </>
         )}
@@ -257,16 +249,16 @@ function PacketDetail({ p, t0, onMessage }: { p: CapturedPacket; t0: number; onM
 }
 
 /** One line per packet of a story: `#1 SYN client → server`. */
-function StoryPackets({ list, story, port }: { list: CapturedPacket[]; story: ConnectionStory; port?: number }): ReactNode {
+function StoryPackets({ list }: { list: CapturedPacket[] }): ReactNode {
   if (!list.length) return <div className="small muted">Not in this capture yet.</div>
   return (
     <ul className="story-list">
       {list.slice(0, 6).map((p) => {
-        const from = sideOf(story, p, port)
-        const to = from === 'client' ? 'server' : from === 'server' ? 'client' : endpoint(p.dst, p.dstPort)
+        const from = sideOf(p)
+        const to = from === 'client' ? 'server' : from === 'server' ? 'client' : endpoint(p.dst)
         return (
           <li key={p.no}>
-            <span className="mono muted">#{p.no}</span> <b className="mono">{p.flags}</b>{' '}
+            <span className="mono muted">#{p.no}</span> <b className="mono">{flagsText(p.flags)}</b>{' '}
             <span className="muted">
               {from} → {to}
             </span>
@@ -309,7 +301,7 @@ function Explanation({ rows, selected, port }: { rows: readonly PacketRow[]; sel
             <code>connect()</code> sends <b>SYN</b>, the server answers <b>SYN/ACK</b>, the client answers <b>ACK</b>. Only then
             does the server&rsquo;s <code>accept()</code> return. The three packets carry no text (Len 0).
           </p>
-          {story && <StoryPackets list={story.handshake} story={story} port={port} />}
+          {story && <StoryPackets list={story.handshake} />}
         </div>
         <div>
           <h4>2 · The text the two processes sent</h4>
@@ -322,7 +314,7 @@ function Explanation({ rows, selected, port }: { rows: readonly PacketRow[]; sel
               <ul className="story-list" data-testid="explain-texts">
                 {story.data.slice(0, 6).map((p) => (
                   <li key={p.no}>
-                    <span className="mono muted">#{p.no}</span> <span className="muted">{sideOf(story, p, port)} sent</span>{' '}
+                    <span className="mono muted">#{p.no}</span> <span className="muted">{sideOf(p)} sent</span>{' '}
                     <span className="mono story-text">“{p.payload}”</span> <span className="muted small">({p.len} bytes)</span>
                   </li>
                 ))}
@@ -339,7 +331,7 @@ function Explanation({ rows, selected, port }: { rows: readonly PacketRow[]; sel
             other&rsquo;s with an <b>ACK</b>. An <b>RST</b> instead means the connection was aborted, for example closed with
             unread data.
           </p>
-          {story && <StoryPackets list={story.teardown.concat(story.reset)} story={story} port={port} />}
+          {story && <StoryPackets list={story.teardown.concat(story.reset)} />}
         </div>
       </div>
       {port !== undefined && (
@@ -379,8 +371,9 @@ export function CapturePage(): ReactNode {
 
   const onSelect = useCallback((p: CapturedPacket | undefined) => setSelectedNo(p?.no), [])
   const onMessage = useCallback((p: CapturedPacket) => {
-    if (p.messageSeq === undefined) return
-    focusMessage(appStore, p.messageSeq, p.no)
+    const seq = messageSeqOf(p)
+    if (seq === undefined) return
+    focusMessage(appStore, seq, p.no)
     window.location.hash = '#/traffic'
   }, [])
 

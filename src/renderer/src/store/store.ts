@@ -4,6 +4,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import {
   newManyClientsStats,
+  type CaptureExportKind,
   type CommandResult,
   type EventBatch,
   type SocketLabBridge,
@@ -11,6 +12,7 @@ import {
 } from '@shared/contract'
 import type { Exercise } from '@shared/settings'
 import type { BridgeLink } from '../bridge'
+import { base64ToBytes } from '../packets'
 import { clientArgs, plainError, serverArgs, manyClientsArgs, wholeNumber, type Checked } from './forms'
 import {
   loadSettings,
@@ -161,8 +163,8 @@ export interface Actions {
   loadCaptureStatus(): Promise<void>
   startCapture(): Promise<boolean>
   stopCapture(): Promise<void>
-  /** The capture as a .pcapng file: its name and bytes (base64). */
-  saveCapture(): Promise<{ filename: string; base64: string } | null>
+  /** The capture as a .pcapng file (or another export): its name and bytes, read in chunks. */
+  saveCapture(what?: CaptureExportKind): Promise<{ filename: string; blob: Blob } | null>
 }
 
 export function createActions(store: AppStore, bridge: SocketLabBridge): Actions {
@@ -331,7 +333,7 @@ export function createActions(store: AppStore, bridge: SocketLabBridge): Actions
         })(),
       )
       if (port === null) return false
-      const iface = s.captureForm.iface || s.captureStatus?.interfaces[0]
+      const iface = s.captureForm.iface || s.captureStatus?.interfaces[0]?.name
       const info = await run(formKey.capture, () => bridge.captureStart(iface ? { port, interface: iface } : { port }))
       if (!info) return false
       store.setState((st) =>
@@ -345,8 +347,20 @@ export function createActions(store: AppStore, bridge: SocketLabBridge): Actions
       await run(formKey.capture, () => bridge.captureStop({}))
     },
 
-    async saveCapture() {
-      return run(formKey.capture, () => bridge.captureSave({}))
+    async saveCapture(what) {
+      const file = await run(formKey.capture, () => bridge.captureSave(what ? { what } : {}))
+      if (!file) return null
+      // Bounded chunks: no reply carries the whole capture.
+      const parts: Uint8Array<ArrayBuffer>[] = []
+      let offset: number | null = 0
+      while (offset !== null) {
+        const at: number = offset
+        const chunk = await run(formKey.capture, () => bridge.captureRead({ fileId: file.fileId, offset: at }))
+        if (!chunk) return null
+        parts.push(base64ToBytes(chunk.base64))
+        offset = chunk.next
+      }
+      return { filename: file.filename, blob: new Blob(parts, { type: file.mime }) }
     },
   }
 }

@@ -1,43 +1,37 @@
+// What each captured packet is, from the facts: its flags, its payload as text, its place in its
+// connection's life (tracker), the Traffic messages it carried (matcher), and the words composed for
+// display only (@shared/ladder-words).
+
 import { describe, expect, it } from 'vitest'
 import { parseEndpoint as endpointOf } from '@shared/endpoint'
 import type { Endpoint } from '@shared/contract'
-import {
-  ConnectionTracker,
-  MessageMatcher,
-  flagsInWords,
-  hexToBytes,
-  packetLine,
-  parseEndpoint,
-  payloadText,
-  toCapturedPacket,
-  type MessageSource,
-  type RawPacket,
-} from '../../src/main/capture/annotate'
+import { packetNote, visibleText } from '@shared/ladder-words'
+import { packetLine } from '../../src/cli/capture'
+import { hexToBytes, type RawPacket } from '../../src/main/capture/fields'
+import { MessageMatcher, type MatchResult, type MessageSource } from '../../src/main/capture/matcher'
+import { flagNames, payloadText, toCapturedPacket } from '../../src/main/capture/packet'
+import { ConnectionTracker } from '../../src/main/capture/tracker'
 
 const bytes = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf8'))
 
-describe('TCP flags in words', () => {
+describe('TCP flags by name', () => {
   it.each([
-    ['0x0002', 'SYN'],
-    ['0x0012', 'SYN/ACK'],
-    ['0x0010', 'ACK'],
-    ['0x0018', 'PSH/ACK'],
-    ['0x0011', 'FIN/ACK'],
-    ['0x0019', 'FIN/PSH/ACK'],
-    ['0x0004', 'RST'],
-    ['0x0014', 'RST/ACK'],
-    ['0x00c2', 'SYN/ECE/CWR'],
-    ['0x0030', 'ACK/URG'],
-    ['0x0000', 'none'],
-  ])('%s → %s', (hex, words) => {
-    expect(flagsInWords(hex)).toBe(words)
+    [0x0002, 'SYN'],
+    [0x0012, 'SYN/ACK'],
+    [0x0010, 'ACK'],
+    [0x0018, 'PSH/ACK'],
+    [0x0011, 'FIN/ACK'],
+    [0x0019, 'FIN/PSH/ACK'],
+    [0x0004, 'RST'],
+    [0x0014, 'RST/ACK'],
+    [0x00c2, 'SYN/ECE/CWR'],
+    [0x0030, 'ACK/URG'],
+  ])('%s → %s', (bits, words) => {
+    expect(flagNames(bits).join('/')).toBe(words)
   })
 
-  it('numbers and unreadable text', () => {
-    expect(flagsInWords(0x12)).toBe('SYN/ACK')
-    expect(flagsInWords('24')).toBe('PSH/ACK')
-    expect(flagsInWords('')).toBe('?')
-    expect(flagsInWords('0xzz')).toBe('?')
+  it('no flag at all', () => {
+    expect(flagNames(0)).toEqual([])
   })
 })
 
@@ -66,18 +60,16 @@ describe('payload bytes as text', () => {
     expect(payloadText(bytes('a\u200bb'))).toBe('a\\xe2\\x80\\x8bb') // zero-width space
   })
 
-  it('long payloads are cut with an ellipsis', () => {
-    expect(payloadText(bytes('x'.repeat(10)), 4)).toBe('xxxx…')
+  it('long payloads are bounded (the packet says it was cut)', () => {
+    expect(payloadText(bytes('x'.repeat(10)), 4)).toBe('xxxx')
   })
-})
 
-describe('endpoints', () => {
-  it('parses what the Connections view shows', () => {
-    expect(parseEndpoint('127.0.0.1:5555')).toEqual({ address: '127.0.0.1', port: 5555 })
-    expect(parseEndpoint('[::1]:5555')).toEqual({ address: '::1', port: 5555 })
-    expect(parseEndpoint('[::ffff:10.0.0.5]:80')).toEqual({ address: '10.0.0.5', port: 80 })
-    expect(parseEndpoint('localhost:12345')).toEqual({ address: 'localhost', port: 12345 })
-    expect(parseEndpoint('')).toBeNull()
+  it('peer text made visible for a terminal or a page: controls escaped, letters kept', () => {
+    expect(visibleText('ok')).toBe('ok')
+    expect(visibleText('a\x1b[2Jb')).toBe('a\\x1b[2Jb')
+    expect(visibleText('l1\nl2\r\t\u0000\u007f\u0085')).toBe('l1\\nl2\\r\\t\\x00\\x7f\\x85')
+    expect(visibleText('café ✓ 😀')).toBe('café ✓ 😀')
+    expect(visibleText('\ud800x\udc00\uffff')).toBe('\\u{d800}x\\u{dc00}\\u{ffff}')
   })
 })
 
@@ -92,6 +84,7 @@ function pkt(
   payload = '',
   ports: [number, number] = [44310, 12345],
   addr = [C, C],
+  rawSeq = 1000 * (no + 1),
 ): RawPacket {
   const [cp, sp] = ports
   const data = bytes(payload)
@@ -102,12 +95,21 @@ function pkt(
     dst: from === 'c' ? addr[1] : addr[0],
     srcPort: from === 'c' ? cp : sp,
     dstPort: from === 'c' ? sp : cp,
+    stream: -1,
     flags,
     seq: 0,
     ack: 0,
+    rawSeq,
+    rawAck: 0,
     len: len || data.length,
     payload: data,
+    retransmission: false,
   }
+}
+
+/** The tracker's facts, in the words the terminal prints. */
+function note(t: ConnectionTracker, p: RawPacket): string {
+  return packetNote(toCapturedPacket(p, t.life(p)))
 }
 
 describe('where each packet is in the life of its connection', () => {
@@ -125,7 +127,7 @@ describe('where each packet is in the life of its connection', () => {
       pkt('c', 0x10),
       pkt('c', 0x11),
       pkt('s', 0x10),
-    ].map((p) => t.note(p))
+    ].map((p) => note(t, p))
     expect(notes).toEqual([
       'handshake 1/3 (SYN)',
       'handshake 2/3 (SYN/ACK)',
@@ -143,47 +145,68 @@ describe('where each packet is in the life of its connection', () => {
 
   it('three-packet close, data with FIN, reset', () => {
     const t = new ConnectionTracker(12345)
-    t.note(pkt('c', 0x02))
-    t.note(pkt('s', 0x12))
-    t.note(pkt('c', 0x10))
-    expect(t.note(pkt('c', 0x19, 0, 'q'))).toBe('data + teardown (FIN from client)')
-    expect(t.note(pkt('s', 0x11))).toBe('teardown (FIN from server)')
-    expect(t.note(pkt('c', 0x10))).toBe('teardown (last ACK)')
-    expect(t.note(pkt('c', 0x14))).toBe('reset')
-    expect(t.note(pkt('s', 0x04))).toBe('reset')
+    note(t, pkt('c', 0x02))
+    note(t, pkt('s', 0x12))
+    note(t, pkt('c', 0x10))
+    expect(note(t, pkt('c', 0x19, 0, 'q'))).toBe('data + teardown (FIN from client)')
+    expect(note(t, pkt('s', 0x11))).toBe('teardown (FIN from server)')
+    expect(note(t, pkt('c', 0x10))).toBe('teardown (last ACK)')
+    expect(note(t, pkt('c', 0x14))).toBe('reset')
+    expect(note(t, pkt('s', 0x04))).toBe('reset')
   })
 
-  it('the third handshake packet may carry data; a retried SYN starts over', () => {
+  it('the third handshake packet may carry data; a new SYN starts over, the same SYN again is a retransmission', () => {
     const t = new ConnectionTracker(12345)
-    t.note(pkt('c', 0x02))
-    t.note(pkt('s', 0x12))
-    expect(t.note(pkt('c', 0x18, 0, 'hi'))).toBe('data')
-    expect(t.note(pkt('c', 0x02))).toBe('handshake 1/3 (SYN)')
-    expect(t.note(pkt('s', 0x12))).toBe('handshake 2/3 (SYN/ACK)')
-    expect(t.note(pkt('c', 0x10))).toBe('handshake 3/3 (ACK)')
+    note(t, pkt('c', 0x02))
+    note(t, pkt('s', 0x12))
+    expect(note(t, pkt('c', 0x18, 0, 'hi'))).toBe('data')
+    expect(note(t, pkt('c', 0x02))).toBe('handshake 1/3 (SYN)')
+    expect(note(t, pkt('s', 0x12))).toBe('handshake 2/3 (SYN/ACK)')
+    expect(note(t, pkt('c', 0x10))).toBe('handshake 3/3 (ACK)')
+    const again = new ConnectionTracker(12345)
+    expect(note(again, pkt('c', 0x02, 0, '', undefined, undefined, 777))).toBe('handshake 1/3 (SYN)')
+    expect(note(again, pkt('c', 0x02, 0, '', undefined, undefined, 777))).toBe('retransmission')
+    expect(note(again, pkt('s', 0x12))).toBe('handshake 2/3 (SYN/ACK)')
+    expect(note(again, pkt('s', 0x12))).toBe('retransmission')
+    expect(note(again, pkt('c', 0x10))).toBe('handshake 3/3 (ACK)')
+  })
+
+  it('tshark’s own analysis names a retransmission; a retransmitted FIN is still part of the teardown', () => {
+    const t = new ConnectionTracker(12345)
+    for (const f of [0x02, 0x12]) note(t, pkt(f === 0x02 ? 'c' : 's', f))
+    note(t, pkt('c', 0x10))
+    const data = pkt('c', 0x18, 0, 'hello')
+    expect(t.life(data)).toEqual({ phase: 'data', from: 'client' })
+    const resent = { ...pkt('c', 0x18, 0, 'hello'), retransmission: true, rtoFrame: data.no }
+    expect(t.life(resent)).toEqual({ phase: 'retransmission', from: 'client' })
+    expect(toCapturedPacket(resent, t.life(resent))).toMatchObject({ phase: 'retransmission', retransmits: data.no })
+    expect(note(t, resent)).toBe(`retransmission of #${data.no}`)
+    const fin = { ...pkt('s', 0x11), retransmission: true }
+    expect(t.life(fin)).toEqual({ phase: 'retransmission', from: 'server', teardown: 'fin' })
   })
 
   it('a capture started mid-connection tells client from server by the exercise port', () => {
     const t = new ConnectionTracker(12345)
-    expect(t.note(pkt('s', 0x18, 0, 'ack'))).toBe('data')
-    expect(t.note(pkt('c', 0x10))).toBe('ack')
-    expect(t.note(pkt('s', 0x11))).toBe('teardown (FIN from server)')
+    expect(note(t, pkt('s', 0x18, 0, 'ack'))).toBe('data')
+    expect(note(t, pkt('c', 0x10))).toBe('ack')
+    expect(note(t, pkt('s', 0x11))).toBe('teardown (FIN from server)')
     const unknown = new ConnectionTracker()
-    expect(unknown.note(pkt('s', 0x11))).toBe('teardown (FIN from 127.0.0.1:12345)')
+    expect(note(unknown, pkt('s', 0x11))).toBe('teardown (FIN from one side)')
+    expect(unknown.life(pkt('s', 0x11)).from).toBeUndefined()
   })
 
   it('a SYN/ACK without its SYN still names the client, connections are kept apart, IPv6 works', () => {
     const t = new ConnectionTracker(12345)
-    expect(t.note(pkt('s', 0x12, 0, '', [5000, 12345]))).toBe('handshake 2/3 (SYN/ACK)')
-    expect(t.note(pkt('c', 0x02, 0, '', [5001, 12345]))).toBe('handshake 1/3 (SYN)')
-    expect(t.note(pkt('c', 0x10, 0, '', [5000, 12345]))).toBe('handshake 3/3 (ACK)')
-    expect(t.note(pkt('s', 0x12, 0, '', [5001, 12345]))).toBe('handshake 2/3 (SYN/ACK)')
-    expect(t.note(pkt('c', 0x11, 0, '', [5000, 12345]))).toBe('teardown (FIN from client)')
+    expect(note(t, pkt('s', 0x12, 0, '', [5000, 12345]))).toBe('handshake 2/3 (SYN/ACK)')
+    expect(note(t, pkt('c', 0x02, 0, '', [5001, 12345]))).toBe('handshake 1/3 (SYN)')
+    expect(note(t, pkt('c', 0x10, 0, '', [5000, 12345]))).toBe('handshake 3/3 (ACK)')
+    expect(note(t, pkt('s', 0x12, 0, '', [5001, 12345]))).toBe('handshake 2/3 (SYN/ACK)')
+    expect(note(t, pkt('c', 0x11, 0, '', [5000, 12345]))).toBe('teardown (FIN from client)')
     const v6 = new ConnectionTracker(12345)
     const six = ['::1', '::1']
-    expect(v6.note(pkt('c', 0x02, 0, '', [6000, 12345], six))).toBe('handshake 1/3 (SYN)')
-    expect(v6.note(pkt('s', 0x12, 0, '', [6000, 12345], six))).toBe('handshake 2/3 (SYN/ACK)')
-    expect(v6.note(pkt('c', 0x10, 0, '', [6000, 12345], six))).toBe('handshake 3/3 (ACK)')
+    expect(note(v6, pkt('c', 0x02, 0, '', [6000, 12345], six))).toBe('handshake 1/3 (SYN)')
+    expect(note(v6, pkt('s', 0x12, 0, '', [6000, 12345], six))).toBe('handshake 2/3 (SYN/ACK)')
+    expect(note(v6, pkt('c', 0x10, 0, '', [6000, 12345], six))).toBe('handshake 3/3 (ACK)')
   })
 })
 
@@ -209,6 +232,9 @@ class FakeRecorder implements MessageSource {
   connection(connId: string) {
     return this.conns.get(connId)
   }
+  allConnections() {
+    return [...this.conns].map(([connId, c]) => ({ connId, ...c }))
+  }
 }
 
 /** Both ends are SocketLab's: server conn s1 on 12345, client conn c1 from 40000. */
@@ -231,7 +257,12 @@ const fromClient = (payload: string | Uint8Array, ports: [number, number] = [400
   payload: typeof payload === 'string' ? bytes(payload) : payload,
 })
 
-describe('which Traffic message each payload carried', () => {
+/** The seqs of the messages a payload carried, or the matcher's other answers as they are. */
+function seqs(r: MatchResult): number[] | { wait: true } | null {
+  return r && 'msgs' in r ? r.msgs.map((m) => m.seq) : r
+}
+
+describe('which Traffic messages each payload carried', () => {
   it('one message, one segment: the sender’s message', () => {
     const r = loopbackPair()
     const out = r.message('s1', 'out', 'Thank you for connecting')
@@ -240,8 +271,8 @@ describe('which Traffic message each payload carried', () => {
     r.message('s1', 'in', 'It was nice talking to you')
     const m = new MessageMatcher(r, { port: 12345 })
     m.refresh()
-    expect(m.match(fromServer('Thank you for connecting'))).toEqual({ seq: out })
-    expect(m.match(fromClient('It was nice talking to you'))).toEqual({ seq: back })
+    expect(seqs(m.match(fromServer('Thank you for connecting')))).toEqual([out])
+    expect(seqs(m.match(fromClient('It was nice talking to you')))).toEqual([back])
   })
 
   it('the same text twice goes to the two messages in order; a retransmission to the same one', () => {
@@ -250,21 +281,21 @@ describe('which Traffic message each payload carried', () => {
     const second = r.message('c1', 'out', '3 7')
     const m = new MessageMatcher(r, { port: 12345 })
     m.refresh()
-    expect(m.match(fromClient('3 7'))).toEqual({ seq: first })
-    expect(m.match(fromClient('3 7'))).toEqual({ seq: second })
+    expect(seqs(m.match(fromClient('3 7')))).toEqual([first])
+    expect(seqs(m.match(fromClient('3 7')))).toEqual([second])
     // Sent again by TCP: no new message, still the last one with those bytes.
-    expect(m.match(fromClient('3 7'))).toEqual({ seq: second })
+    expect(seqs(m.match(fromClient('3 7')))).toEqual([second])
   })
 
-  it('several messages glued in one segment: the first one’s seq, and the next segment continues after them', () => {
+  it('several messages glued in one segment: all of them, and the next segment continues after them', () => {
     const r = loopbackPair()
     const name = r.message('c1', 'out', 'alice-1')
-    r.message('c1', 'out', '3 7')
+    const pair = r.message('c1', 'out', '3 7')
     const third = r.message('c1', 'out', '2 5')
     const m = new MessageMatcher(r, { port: 12345 })
     m.refresh()
-    expect(m.match(fromClient('alice-13 7'))).toEqual({ seq: name })
-    expect(m.match(fromClient('2 5'))).toEqual({ seq: third })
+    expect(seqs(m.match(fromClient('alice-13 7')))).toEqual([name, pair])
+    expect(seqs(m.match(fromClient('2 5')))).toEqual([third])
   })
 
   it('one long message over several segments: each segment is that message', () => {
@@ -274,11 +305,11 @@ describe('which Traffic message each payload carried', () => {
     const next = r.message('s1', 'out', 'end')
     const m = new MessageMatcher(r, { port: 12345 })
     m.refresh()
-    expect(m.match(fromServer(long.slice(0, 1448)))).toEqual({ seq })
-    expect(m.match(fromServer(long.slice(1448, 4000)))).toEqual({ seq })
+    expect(seqs(m.match(fromServer(long.slice(0, 1448))))).toEqual([seq])
+    expect(seqs(m.match(fromServer(long.slice(1448, 4000))))).toEqual([seq])
     // The last piece and the next message share a segment.
-    expect(m.match(fromServer(long.slice(4000) + 'end'))).toEqual({ seq })
-    expect(m.match(fromServer('end'))).toEqual({ seq: next }) // a retransmission
+    expect(seqs(m.match(fromServer(long.slice(4000) + 'end')))).toEqual([seq, next])
+    expect(seqs(m.match(fromServer('end')))).toEqual([next]) // a retransmission
   })
 
   it('a neighbour’s program on the other end: matched with what we received, end markers and all', () => {
@@ -289,13 +320,13 @@ describe('which Traffic message each payload carried', () => {
     const m = new MessageMatcher(r, { port: 12345 })
     m.refresh()
     const addr = ['192.168.1.20', '192.168.1.10']
-    expect(m.match(fromClient('alice\n', [51000, 12345], addr))).toEqual({ seq: name })
-    expect(m.match({ src: addr[1], dst: addr[0], srcPort: 12345, dstPort: 51000, payload: bytes('ack') })).toEqual({ seq: ack })
+    expect(seqs(m.match(fromClient('alice\n', [51000, 12345], addr)))).toEqual([name])
+    expect(seqs(m.match({ src: addr[1], dst: addr[0], srcPort: 12345, dstPort: 51000, payload: bytes('ack') }))).toEqual([ack])
     // Received but not recorded yet (framing waits for the end of the message): wait for it.
-    expect(m.match(fromClient('3 7\n', [51000, 12345], addr))).toEqual({ wait: true })
+    expect(seqs(m.match(fromClient('3 7\n', [51000, 12345], addr)))).toEqual({ wait: true })
     const pair = r.message('s1', 'in', '3 7')
     m.refresh()
-    expect(m.match(fromClient('3 7\n', [51000, 12345], addr))).toEqual({ seq: pair })
+    expect(seqs(m.match(fromClient('3 7\n', [51000, 12345], addr)))).toEqual([pair])
   })
 
   it('a client that connected by host name is found by its ports', () => {
@@ -303,7 +334,7 @@ describe('which Traffic message each payload carried', () => {
     const hello = r.message('c1', 'out', 'hello')
     const m = new MessageMatcher(r, { port: 12345 })
     m.refresh()
-    expect(m.match(fromClient('hello'))).toEqual({ seq: hello })
+    expect(seqs(m.match(fromClient('hello')))).toEqual([hello])
   })
 
   it('IPv6 endpoints', () => {
@@ -311,7 +342,7 @@ describe('which Traffic message each payload carried', () => {
     const hi = r.message('s1', 'out', 'hi')
     const m = new MessageMatcher(r, { port: 12345 })
     m.refresh()
-    expect(m.match({ src: '::1', dst: '::1', srcPort: 12345, dstPort: 40000, payload: bytes('hi') })).toEqual({ seq: hi })
+    expect(seqs(m.match({ src: '::1', dst: '::1', srcPort: 12345, dstPort: 40000, payload: bytes('hi') }))).toEqual([hi])
   })
 
   it('nothing fits: other ports, other bytes, older messages, empty payloads', () => {
@@ -330,6 +361,15 @@ describe('which Traffic message each payload carried', () => {
     expect(m.match(fromClient('hi', [40002, 12345]))).toBeNull() // nobody of ours on that connection
   })
 
+  it('the SocketLab connections at both ends, also before either has sent anything', () => {
+    const r = loopbackPair().conn('o1', '127.0.0.1:8080', '127.0.0.1:40001')
+    const m = new MessageMatcher(r, { port: 12345 })
+    m.refresh()
+    expect(m.connectionsOf({ src: C, dst: C, srcPort: 40000, dstPort: 12345 })).toEqual(['c1', 's1'])
+    expect(m.connectionsOf({ src: C, dst: C, srcPort: 12345, dstPort: 40000 })).toEqual(['s1', 'c1'])
+    expect(m.connectionsOf({ src: C, dst: C, srcPort: 40009, dstPort: 12345 })).toEqual([])
+  })
+
   it('refresh takes in only new messages, and connections that connected later', () => {
     const r = new FakeRecorder().conn('c1', '', '127.0.0.1:12345')
     const m = new MessageMatcher(r, { port: 12345 })
@@ -338,12 +378,12 @@ describe('which Traffic message each payload carried', () => {
     const a = r.message('c1', 'out', 'a')
     m.refresh()
     m.refresh()
-    expect(m.match(fromClient('a'))).toEqual({ seq: a })
+    expect(seqs(m.match(fromClient('a')))).toEqual([a])
   })
 })
 
 describe('one packet, explained', () => {
-  it('CapturedPacket and the terminal line', () => {
+  it('CapturedPacket carries facts, and the terminal line composes its words', () => {
     const raw: RawPacket = {
       no: 4,
       t: 1_700_000_000_250,
@@ -351,32 +391,46 @@ describe('one packet, explained', () => {
       dst: '127.0.0.1',
       srcPort: 12345,
       dstPort: 40000,
+      stream: 0,
       flags: 0x18,
       seq: 1,
       ack: 1,
+      rawSeq: 3_000_000_001,
+      rawAck: 17,
       len: 24,
       payload: bytes('Thank you for connecting'),
+      retransmission: false,
     }
-    const p = toCapturedPacket(raw, 'data', 7)
+    const message = { seq: 7, data: bytes('Thank you for connecting'), size: 24 }
+    const p = toCapturedPacket(raw, { phase: 'data', from: 'server' }, { matched: { msgs: [message] }, connIds: ['s1', 'c1'] })
     expect(p).toEqual({
       no: 4,
       t: 1_700_000_000_250,
-      src: '127.0.0.1',
-      dst: '127.0.0.1',
-      srcPort: 12345,
-      dstPort: 40000,
-      flags: 'PSH/ACK',
+      src: { address: '::ffff:127.0.0.1', port: 12345 },
+      dst: { address: '127.0.0.1', port: 40000 },
+      stream: 0,
+      flags: ['PSH', 'ACK'],
       seq: 1,
       ack: 1,
+      rawSeq: 3_000_000_001,
+      rawAck: 17,
       len: 24,
       payload: 'Thank you for connecting',
-      note: 'data',
-      messageSeq: 7,
+      phase: 'data',
+      from: 'server',
+      messages: [{ seq: 7, text: 'Thank you for connecting', size: 24 }],
+      connIds: ['s1', 'c1'],
     })
-    expect(toCapturedPacket({ ...raw, payload: new Uint8Array(), len: 0, flags: 0x10 }, 'ack').messageSeq).toBeUndefined()
+    expect(
+      toCapturedPacket({ ...raw, payload: new Uint8Array(), len: 0, flags: 0x10 }, { phase: 'ack' }).messages,
+    ).toBeUndefined()
     const line = packetLine(p, 1_700_000_000_000)
     expect(line).toMatch(
       /^\s+4\s+0\.250000\s+127\.0\.0\.1:12345 → 127\.0\.0\.1:40000\s+PSH\/ACK\s+seq=1 ack=1 len=24\s+data\s+"Thank you for connecting"$/,
     )
+    // A peer's escape sequence is printed visible, never obeyed.
+    const evil = toCapturedPacket({ ...raw, payload: bytes('\x1b[2J'), len: 4 }, { phase: 'data' })
+    expect(packetLine(evil, raw.t)).toContain('"\\x1b[2J"')
+    expect(packetLine(evil, raw.t)).not.toContain('\x1b')
   })
 })
