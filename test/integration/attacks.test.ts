@@ -157,7 +157,7 @@ describe('a peer that pipelines and never reads', () => {
     } finally {
       attacker.kill('SIGKILL')
     }
-  })
+  }, 150_000)
 
   it('dedup: lists pipelined without reading get no more answers than the peer reads', async () => {
     const srv = await serve('dedup', { idleTimeoutMs: 3000 })
