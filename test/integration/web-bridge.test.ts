@@ -447,3 +447,13 @@ describe('listening', () => {
     expect(await reachable('::1', 6)).toBe(false)
   })
 })
+
+describe('capture files streamed to the browser', () => {
+  it('a prepared capture file is a signed-in download: refused without the cookie, a plain 404 when not ready', async () => {
+    expect((await get('/capture-file/0123456789abcdef01234567')).status).toBe(403)
+    const missing = await signedIn('/capture-file/0123456789abcdef01234567')
+    expect(missing.status).toBe(404)
+    expect(missing.body).toBe('That file is not ready any more: save it again.\n')
+    expect((await signedIn('/capture-file/../../etc/passwd')).status).not.toBe(200)
+  })
+})

@@ -13,6 +13,7 @@ import type { Duplex } from 'node:stream'
 import { extname, join, resolve, sep } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { WebFrame, WebRequest } from '@shared/contract'
+import { DOWNLOAD_PREFIX, sendCaptureFile } from '../capture/download'
 import type { Host } from '../host/host'
 import { CONTENT_SECURITY_POLICY } from '../security'
 import { Access, checkHost, checkOrigin, parseTarget } from './access'
@@ -170,6 +171,8 @@ export async function startWebServer(host: Host, options: WebServerOptions): Pro
       if (page) locked()
       return send(403, NOT_SIGNED_IN)
     }
+    // A prepared capture file, streamed: neither side holds the whole .pcapng (signed in, like every path).
+    if (path.startsWith(DOWNLOAD_PREFIX)) return sendCaptureFile(host.capture, path.slice(DOWNLOAD_PREFIX.length), res, head)
     const file = join(root, path === '/' ? 'index.html' : path)
     if (!file.startsWith(root + sep)) return send(404)
     let body: Buffer
