@@ -45,7 +45,8 @@ export class MessageRing {
   private readonly maxKept: number
 
   constructor(private readonly opts: RingOptions) {
-    this.store = Buffer.alloc(opts.bytes)
+    // Not zero-filled: only the bytes of recorded messages are ever read, and untouched pages cost no memory.
+    this.store = Buffer.allocUnsafeSlow(opts.bytes)
     this.seqs = new Float64Array(opts.entries)
     this.times = new Float64Array(opts.entries)
     this.starts = new Float64Array(opts.entries)

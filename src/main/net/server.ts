@@ -82,6 +82,9 @@ export class ExerciseServer {
   private info: ServerInfo | null = null
   private stopping: Promise<void> | null = null
   private open = 0
+  /** The one sweep that closes idle clients (a timer per connection would cost memory per student). */
+  private idleSweep: NodeJS.Timeout | null = null
+  private readonly floors: { quietMs: number; paceMs: number }
 
   constructor(
     private readonly config: ServerConfig,
@@ -89,6 +92,7 @@ export class ExerciseServer {
   ) {
     this.serverId = config.serverId ?? nextId('srv')
     this.console = new ConsoleGate(sink, this.serverId, config.limits.consoleLinesPerSecond)
+    this.floors = { quietMs: config.wire.quietMs, paceMs: config.wire.paceMs }
     this.server = net.createServer({ noDelay: true, allowHalfOpen: true }, (socket) => this.accept(socket))
     this.server.on('error', (err) => this.sink.line(this.serverId, `Server error: ${err.message}`, 'error'))
   }
@@ -159,6 +163,15 @@ export class ExerciseServer {
       wire,
       startedAt: Date.now(),
     }
+    const idle = limits.idleTimeoutMs
+    this.idleSweep = setInterval(
+      () => {
+        const now = Date.now()
+        for (const s of this.sessions) s.checkIdle(now)
+      },
+      Math.max(50, Math.min(1000, Math.floor(idle / 4))),
+    )
+    this.idleSweep.unref()
     this.sink.emit({ type: 'server-started', server: this.info })
     this.sink.line(this.serverId, `host ip ${shownHostIp(host, address.address)}`)
     const where =
@@ -263,7 +276,7 @@ export class ExerciseServer {
     // a loopback round trip for this machine's own addresses, else from TCP's cautious 1 s.
     const known =
       this.rtt.get(address) ?? (this.local.has(address) || isLoopbackAddress(address) ? { srtt: 0.5, rttvar: 0.25 } : undefined)
-    const timing = new LinkTiming({ quietMs: wire.quietMs, paceMs: wire.paceMs }, known)
+    const timing = new LinkTiming(this.floors, known)
     const machine = createServerMachine(
       exercise,
       { wire, rng, peerLabel, timing, consoleOpen: () => this.console.open },
@@ -323,6 +336,7 @@ export class ExerciseServer {
   /** Close every session, stop listening and free the port. */
   stop(reason = 'stopped'): Promise<void> {
     if (this.stopping) return this.stopping
+    if (this.idleSweep) clearInterval(this.idleSweep)
     this.stopping = new Promise<void>((resolve) => {
       this.server.close(() => resolve())
       for (const w of this.waiting.splice(0)) {

@@ -90,11 +90,10 @@ export class Session {
   private quietTimer: NodeJS.Timeout | null = null
   private silenceTimer: NodeJS.Timeout | null = null
   private handshakeTimer: NodeJS.Timeout | null = null
-  private idleTimer: NodeJS.Timeout | null = null
   private graceTimer: NodeJS.Timeout | null = null
   private readonly convention: Convention = { terminator: 'none' }
   private conventionShown = ''
-  private received: { bytes: Buffer; seq: number }[] = []
+  private received: { bytes: Buffer; seq: number }[] | null = null
 
   constructor(
     readonly socket: Socket,
@@ -255,10 +254,11 @@ export class Session {
       this.handshakeDone = true
       if (this.handshakeTimer) clearTimeout(this.handshakeTimer)
       this.handshakeTimer = null
-      this.armIdle()
+      this.lastDataAt ||= Date.now()
     }
     const seq = this.opts.conn.message('in', bytes)
     if (this.opts.keepReceived) {
+      this.received ??= []
       this.received.push({ bytes, seq })
       if (this.received.length > RECEIVED_KEPT) this.received.shift()
     }
@@ -335,26 +335,19 @@ export class Session {
     ])
   }
 
-  /** The idle limit, checked lazily: no timer is re-armed per chunk on the hot path. */
-  private armIdle(): void {
+  /**
+   * The idle limit, checked by the server's one sweep (no timer per connection, none re-armed per chunk):
+   * a client silent this long after its first message is closed.
+   */
+  checkIdle(now: number): void {
     const idle = this.opts.idleTimeoutMs
-    if (!idle || this.closing) return
-    const due = Math.max(this.lastDataAt, this.lastSendAt) + idle - Date.now()
-    this.idleTimer = setTimeout(
-      () => {
-        this.idleTimer = null
-        if (this.closing) return
-        const since = Date.now() - Math.max(this.lastDataAt, this.lastSendAt)
-        if (since < idle) return this.armIdle()
-        const detail = `idle for ${Math.round(idle / 1000)} s`
-        this.limitReached('idleTimeoutMs', detail, [
-          { do: 'print', text: `Closed: the client was ${detail}`, level: 'error' },
-          { do: 'send', data: `error: ${detail}`, raw: true },
-        ])
-      },
-      Math.max(due, 50),
-    )
-    this.idleTimer.unref()
+    if (!idle || !this.handshakeDone || this.closing) return
+    if (now - Math.max(this.lastDataAt, this.lastSendAt) < idle) return
+    const detail = `idle for ${Math.round(idle / 1000)} s`
+    this.limitReached('idleTimeoutMs', detail, [
+      { do: 'print', text: `Closed: the client was ${detail}`, level: 'error' },
+      { do: 'send', data: `error: ${detail}`, raw: true },
+    ])
   }
 
   private limitReached(limit: LimitName, detail: string, actions: Action[]): void {
@@ -458,8 +451,8 @@ export class Session {
 
   /** The peer's messages since the last result, as they arrived (bounded). */
   private takeReceived(): Received[] {
-    const out = this.received.map(({ bytes, seq }) => received(bytes, seq))
-    this.received = []
+    const out = (this.received ?? []).map(({ bytes, seq }) => received(bytes, seq))
+    this.received = null
     return out
   }
 
@@ -545,8 +538,8 @@ export class Session {
   // ---- closing ----
 
   private clearTimers(): void {
-    for (const t of [this.quietTimer, this.silenceTimer, this.handshakeTimer, this.idleTimer]) if (t) clearTimeout(t)
-    this.quietTimer = this.silenceTimer = this.handshakeTimer = this.idleTimer = null
+    for (const t of [this.quietTimer, this.silenceTimer, this.handshakeTimer]) if (t) clearTimeout(t)
+    this.quietTimer = this.silenceTimer = this.handshakeTimer = null
   }
 
   private end(reason: string): void {

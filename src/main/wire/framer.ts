@@ -198,7 +198,7 @@ export class Framer {
       case 'text':
         return this.textFrame(expect.known, quiet)
       case 'number':
-        return this.lineOr(quiet, () => this.isBare((t) => isBareInteger(t)))
+        return this.lineOr(quiet, BARE_NUMBER)
       case 'pair':
         return this.pairFrame(quiet)
       case 'list':
@@ -277,7 +277,7 @@ export class Framer {
       if (s.end >= 0) return this.upTo(s.end)
       return quiet ? this.whole() : null
     }
-    return this.lineOr(quiet, () => this.isBare((t) => t === 'q' || isBarePair(t)))
+    return this.lineOr(quiet, BARE_PAIR)
   }
 
   private listFrame(leadingText: boolean, quiet: boolean): Frame | null {
@@ -328,18 +328,18 @@ export class Framer {
     return startsLikeNumber(b) || isClose(b)
   }
 
-  /** A line ending makes it complete; otherwise `complete()` says whether the bytes so far are already whole. */
-  private lineOr(quiet: boolean, complete: () => boolean): Frame | null {
+  /** A line ending makes it complete; otherwise the bytes so far may already be a whole bare number or pair. */
+  private lineOr(quiet: boolean, bare: typeof BARE_NUMBER | typeof BARE_PAIR): Frame | null {
     const s = this.scan
     if (s.end >= 0) return this.upTo(s.end)
-    if (complete() || quiet) return this.whole()
+    // Short messages only (a long one is never a bare pair or number), read in place: no string is made.
+    const from = this.off + s.lead
+    const to = this.off + this.len
+    const whole =
+      to - from <= 48 &&
+      (bare === BARE_NUMBER ? isBareInteger(this.data, from, to) : isBarePair(this.data, from, to) || isQ(this.data, from, to))
+    if (whole || quiet) return this.whole()
     return null
-  }
-
-  /** A short message checked as text (long ones are never a bare pair or number). */
-  private isBare(test: (text: string) => boolean): boolean {
-    const s = this.scan
-    return this.len - s.lead <= 48 && test(this.text(s.lead, this.len))
   }
 
   // ---- cutting frames ----
@@ -408,36 +408,50 @@ export class Framer {
   }
 }
 
-function isBareInteger(text: string): boolean {
-  let i = 0
-  while (i < text.length && (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x09)) i++
-  if (text[i] === '+' || text[i] === '-') i++
+const BARE_NUMBER = 1
+const BARE_PAIR = 2
+
+const isBlankByte = (c: number): boolean => c === 0x20 || c === 0x09
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39
+
+/** `13`, ` -4 `: one whole number and nothing else, in bytes [from, to). */
+function isBareInteger(d: Buffer, from: number, to: number): boolean {
+  let i = from
+  while (i < to && isBlankByte(d[i])) i++
+  if (i < to && (d[i] === 0x2b || d[i] === 0x2d)) i++
   const start = i
-  while (i < text.length && text.charCodeAt(i) >= 0x30 && text.charCodeAt(i) <= 0x39) i++
+  while (i < to && isDigit(d[i])) i++
   if (i === start) return false
-  while (i < text.length && (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x09)) i++
-  return i === text.length
+  while (i < to && isBlankByte(d[i])) i++
+  return i === to
 }
 
 /** Two whole numbers and one separator run (`3 7`, `3,7`, `3+7`, `3; 7`), nothing else. */
-function isBarePair(text: string): boolean {
-  let i = 0
-  const n = text.length
-  const blank = (c: number): boolean => c === 0x20 || c === 0x09
-  const sep = (c: number): boolean => c === 0x2c || c === 0x3b || c === 0x2b || blank(c)
+function isBarePair(d: Buffer, from: number, to: number): boolean {
+  let i = from
   const int = (): boolean => {
-    if (text[i] === '-') i++
+    if (i < to && d[i] === 0x2d) i++
     const start = i
-    while (i < n && text.charCodeAt(i) >= 0x30 && text.charCodeAt(i) <= 0x39) i++
+    while (i < to && isDigit(d[i])) i++
     return i > start
   }
-  while (i < n && blank(text.charCodeAt(i))) i++
+  while (i < to && isBlankByte(d[i])) i++
   if (!int()) return false
   const s = i
-  while (i < n && sep(text.charCodeAt(i))) i++
+  while (i < to && (d[i] === 0x2c || d[i] === 0x3b || d[i] === 0x2b || isBlankByte(d[i]))) i++
   if (i === s || !int()) return false
-  while (i < n && blank(text.charCodeAt(i))) i++
-  return i === n
+  while (i < to && isBlankByte(d[i])) i++
+  return i === to
+}
+
+/** The adder's `q`, alone. */
+function isQ(d: Buffer, from: number, to: number): boolean {
+  let i = from
+  while (i < to && isBlankByte(d[i])) i++
+  if (i >= to || d[i] !== 0x71) return false
+  i++
+  while (i < to && isBlankByte(d[i])) i++
+  return i === to
 }
 
 export { isRawBytes }
