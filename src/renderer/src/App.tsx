@@ -171,7 +171,7 @@ function Sidebar({ page }: { page: PageId }): ReactNode {
       </div>
       {NAV.map((g) => (
         <div className="nav-group" key={g.group}>
-          <div className="nav-group-title">{collapsed ? g.group.replace(/^Lab /, 'L') : g.group}</div>
+          <div className="nav-group-title">{collapsed ? (SHORT_GROUP[g.group] ?? g.group) : g.group}</div>
           <ul>
             {g.items.map((item) => (
               <li key={item.id}>
@@ -200,6 +200,9 @@ function Sidebar({ page }: { page: PageId }): ReactNode {
     </nav>
   )
 }
+
+/** A folded sidebar's group headings. */
+const SHORT_GROUP: Record<string, string> = { 'Lab 1': 'L1', 'Lab 2': 'L2', 'On the wire': 'Wire' }
 
 /** A folded sidebar's two letters for a page (`Gr`, `Dd`…). */
 function shortLabel(label: string): string {
