@@ -16,15 +16,8 @@ import { dedup, formatList, intersection, randomSet, type Rng } from '../exercis
 import { clean, isPlainText, parseList, parseNumber, parsePair } from '../wire/parse'
 import { writePickle } from '../wire/pickle'
 import type { Expect } from '../wire/framer'
-import {
-  duplicatesEachOnce,
-  duplicatesEveryExtra,
-  printedDuplicatesLine,
-  lineWithSequence,
-  numberAfterPhrase,
-  outputLines,
-  phraseEnd,
-} from './answers'
+import { duplicatesEachOnce, duplicatesEveryExtra } from '../exercises/answers'
+import { printedDuplicatesLine, lineWithSequence, numberAfterPhrase, outputLines, phraseEnd } from './printed'
 import { Results, specsFor } from './checks'
 import { Conn } from './conn'
 import { EvidenceLog } from './evidence'

@@ -13,10 +13,11 @@ import { formatEndpoint, isLoopbackAddress, plainAddress } from '@shared/endpoin
 import { DEFAULT_ACK, GREETING_TEXT } from '@shared/settings'
 import { diagnose } from '../doctor/doctor'
 import { isThisMachine, listenersOn } from '../doctor/system'
-import { formatList, isDedupOf, randomInt, randomSet, type Rng } from '../exercises/sets'
+import { formatList, isDedupOf, isIntersectionFor, randomInt, randomSet, type Rng } from '../exercises/sets'
 import { clean, parseAnswer, quote } from '../wire/parse'
 import type { Expect } from '../wire/framer'
-import { greetingMatch, judgeDuplicates, listsIn, orderOf, pickAnswer, phraseEnd, outputLines, type FoundList } from './answers'
+import { judgeDuplicates, listsInMessage, orderOf, pickAnswer, type FoundList } from '../exercises/answers'
+import { greetingMatch, phraseEnd, outputLines } from './printed'
 import { Results, specsFor } from './checks'
 import { Conn, codeOf } from './conn'
 import { EvidenceLog } from './evidence'
@@ -232,7 +233,7 @@ async function readReplies(run: ServerRun, c: Conn, firstWaitMs: number, into: E
   for (let i = 0; i < 12; i++) {
     const r = await c.read(LIST_EXPECT, gotList ? afterMs : firstWaitMs)
     if (r.kind !== 'message') break
-    const lists = listsIn(r.bytes, r.text)
+    const { lists } = listsInMessage(r.bytes, r.text)
     into.push({ text: r.text, lists })
     if (lists.length) gotList = true
     if (clean(r.text).startsWith('error')) break
@@ -345,7 +346,7 @@ async function dedupChecks(run: ServerRun, first: Conn): Promise<void> {
       res.fail(id, why.detail, why.fix, cid)
       continue
     }
-    const pick = pickAnswer(lists, sent)
+    const pick = pickAnswer(lists, sent, new Set(sent).size === sent.length)
     if (!pick.answer) {
       res.na(id, `The server sent lists, but which one is the answer cannot be told: ${shown(ex.messages[0].text, 120)}.`, cid)
       continue
@@ -371,7 +372,7 @@ async function dedupChecks(run: ServerRun, first: Conn): Promise<void> {
       const got = pick.duplicates.counts
         ? shown(ex.messages.map((m) => m.text).join(' '), 80)
         : formatList(pick.duplicates.values)
-      if (d.ok) {
+      if (d.correct) {
         const style = {
           'each-once': 'each repeated number once',
           'every-extra': 'every extra occurrence',
@@ -419,7 +420,7 @@ async function intersectionChecks(run: ServerRun, first: Conn): Promise<void> {
   for (const [name, sent] of plan) {
     const ex = await listExchange(run, sent, name === 'first' ? first : undefined)
     const lists = ex.messages.flatMap((m) => m.lists)
-    const pick = lists.length ? pickAnswer(lists, sent) : null
+    const pick = lists.length ? pickAnswer(lists, sent, isIntersectionFor(sent, sent).ok) : null
     // "An answer sent twice is fine": a repeat of the same list is the same answer.
     answers.set(name, { values: pick?.answer?.values ?? null, ex })
   }
