@@ -5,6 +5,7 @@ import { z } from 'zod'
 import { checkHostInput } from '@shared/endpoint'
 import type { CommandName } from '@shared/contract'
 import { captureSchemas } from '../capture/commands'
+import { checkSchemas } from '../check/commands'
 import { EXERCISES, LIMIT_SETTINGS, WIRE_SETTINGS, type SettingDescriptor } from '@shared/settings'
 
 const port = z
@@ -103,6 +104,7 @@ export const commandSchemas = {
   trafficExport: z.object({ format: z.enum(['json', 'text']), connId: id.optional() }).strict(),
   snapshot: none,
   ...captureSchemas,
+  ...checkSchemas,
 } satisfies Record<CommandName, z.ZodType>
 
 export type ValidationFailure = { ok: false; error: string; field?: string }
