@@ -169,18 +169,21 @@ export class CheckRuns {
     const { argv, cwd } = resolveCommand(args.command, args.cwd)
     this.room('command')
     const target = { port: args.port, command: argv }
-    if (args.side === 'server')
+    if (args.side === 'server') {
+      // `{port}` in a server's command is the port it is told to listen on, as for a client.
+      const command = argv.map((a) => a.replaceAll('{port}', String(args.port)))
       return this.start('server', args.question, target, (hooks) =>
         checkServer({
           ...this.options.server,
           ...hooks,
           question: args.question,
           port: args.port,
-          command: argv,
+          command,
           cwd,
           ...(args.timeoutS ? { startTimeoutMs: args.timeoutS * 1000 } : {}),
         }),
       )
+    }
     return this.start('client', args.question, target, (hooks) =>
       checkClient({ ...clientOptions(args, hooks), question: args.question, command: argv, cwd }),
     )
