@@ -133,7 +133,9 @@ export function CheckRoomBoard(): ReactNode {
                   const teamRunning = !!board.running[i]
                   return (
                     <tr key={i} data-testid={`room-team-${i}`} data-team={e.team}>
-                      <th scope="row">{e.team}</th>
+                      <td>
+                        <b>{e.team}</b>
+                      </td>
                       <td className="mono small">
                         {e.host}:{e.port} <span className="muted">{e.question}</span>
                       </td>
