@@ -11,7 +11,7 @@ import type { DuplicatesStyle } from '@shared/contract'
 import { listsIn as groupsIn, parseCounts, parseList } from '../wire/parse'
 import { clean, isPlainText, startsWithWord } from '../wire/text'
 import type { Incoming } from './machine'
-import { formatList } from './sets'
+import { formatList } from '@shared/lab'
 
 export type Role = 'answer' | 'duplicates' | 'echo' | 'server-set' | 'unknown'
 
