@@ -66,7 +66,8 @@ describe('splitting a typed command', () => {
     const t = Date.now()
     expect(splitCommandLine(`python3 ${'"'.repeat(1)}${'x '.repeat(1_000_000)}`).ok).toBe(false)
     splitCommandLine('a '.repeat(1_000_000))
-    expect(Date.now() - t).toBeLessThan(3000)
+    // A quadratic reader would take minutes on this input; the bound leaves room for a loaded machine.
+    expect(Date.now() - t).toBeLessThan(20_000)
   })
 })
 

@@ -66,6 +66,7 @@ describe('roster', () => {
     expect(entries).toHaveLength(500)
     expect(errors.map(rosterErrorText)).toEqual(['line 502: more than 500 teams'])
     parseRoster(`${HEADER}\n${'"'.repeat(1)}${','.repeat(1_000_000)}`)
-    expect(Date.now() - t).toBeLessThan(3000)
+    // A quadratic reader would take minutes on this input; the bound leaves room for a loaded machine.
+    expect(Date.now() - t).toBeLessThan(20_000)
   })
 })
