@@ -226,6 +226,8 @@ export interface ManyClientsInfo {
 export interface FailureGroup {
   error: string
   count: number
+  /** A connection that could not be made: the connection doctor's diagnosis (the first of the group). */
+  diagnosis?: Diagnosis
 }
 
 export interface ManyClientsStats {

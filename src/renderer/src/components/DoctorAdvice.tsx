@@ -4,9 +4,12 @@
 // does is the caller's (the client pane fills in its form, the Check page its own).
 
 import type { ReactNode } from 'react'
-import type { Diagnosis, DoctorAction, ErrorDetail } from '@shared/contract'
+import type { Diagnosis, DoctorAction, ErrorDetail, FailureGroup } from '@shared/contract'
 import { formatEndpoint } from '@shared/endpoint'
+import type { Exercise } from '@shared/settings'
+import { appStore, setExerciseField, setHost, setManyClientsField, useActions, type FormError } from '../store'
 import { HelpText } from './fields'
+import './DoctorAdvice.css'
 
 /** The diagnosis an error detail carries, if it is a failed connection. */
 export function diagnosisOf(detail: ErrorDetail | undefined): Diagnosis | undefined {
@@ -106,4 +109,45 @@ export function DoctorAdvice({
       ) : null}
     </div>
   )
+}
+
+/** A step that only opens another page or fills in a host or port, the same in every pane. */
+function common(a: DoctorAction, setPort: (port: string) => void): boolean {
+  if (a.kind === 'use-host') setHost(appStore, a.host)
+  else if (a.kind === 'use-port') setPort(String(a.port))
+  else if (a.kind === 'show-addresses') window.location.hash = '#/machine'
+  else return false
+  return true
+}
+
+/**
+ * The client pane's failed connection (the command's error, or a later client-ended one): the doctor's
+ * steps, with "Start the server" (this exercise's, on the port tried), another host or port, "Try again".
+ */
+export function ClientDoctorAdvice(p: {
+  exercise: Exercise
+  error?: FormError
+  ended?: { ok?: boolean; detail?: ErrorDetail }
+  onRetry(): void
+}): ReactNode {
+  const actions = useActions()
+  const diagnosis = diagnosisOf(p.error?.detail) ?? (p.ended?.ok === false ? diagnosisOf(p.ended.detail) : undefined)
+  if (!diagnosis) return null
+  const setPort = (port: string): void => setExerciseField(appStore, p.exercise, 'client', 'port', port)
+  const onAction = (a: DoctorAction): void => {
+    if (!common(a, setPort)) p.onRetry()
+  }
+  const onStartServer = (): void => {
+    setExerciseField(appStore, p.exercise, 'server', 'port', String(diagnosis.facts.port))
+    void actions.startServer(p.exercise)
+  }
+  return <DoctorAdvice diagnosis={diagnosis} onAction={onAction} onStartServer={onStartServer} testid="client-doctor" />
+}
+
+/** Many clients: the doctor's advice for the most frequent failure that carries a diagnosis. */
+export function ManyClientsDoctorAdvice({ failures }: { failures: readonly FailureGroup[] }): ReactNode {
+  const diagnosis = failures.find((f) => f.diagnosis)?.diagnosis
+  if (!diagnosis) return null
+  const onAction = (a: DoctorAction): void => void common(a, (port) => setManyClientsField(appStore, 'port', port))
+  return <DoctorAdvice diagnosis={diagnosis} onAction={onAction} testid="many-doctor" />
 }
