@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures'
 import { openCheck, startRun, STUDENTS, verdicts } from './check-helpers'
-import { shot } from './ui'
+import { shot, shotDark } from './ui'
 
 const children: ChildProcess[] = []
 test.afterAll(() => {
@@ -80,6 +80,7 @@ test.describe('Check page: clients', () => {
         await run.getByTestId('check-toggle-exits').click()
         await expect(run.getByTestId('check-detail-exits')).toContainText('was stopped')
         await shot(page, 'check-program-client-hang')
+        await shotDark(page, 'check-program-client-hang-dark')
       }
     }
   })
