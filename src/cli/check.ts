@@ -8,8 +8,8 @@ import { CHECK_QUESTIONS, type CheckQuestion, type CheckReport } from '@shared/c
 import { checkHostInput } from '@shared/endpoint'
 import { HANDOUT_PORT } from '@shared/settings'
 import { checkClient } from '../main/check/client-check'
-import { htmlReport, markdownReport, textReport } from '../main/check/report'
-import { parseRoster, rosterCsv, rosterJson, runRoster } from '../main/check/roster'
+import { htmlReport, jsonReport, markdownReport, textReport } from '../main/check/report'
+import { parseRoster, rosterCsv, rosterErrorText, rosterJson, runRoster } from '../main/check/roster'
 import { checkServer } from '../main/check/server-check'
 import { flag, integer, parseArgs, text, UsageError, type OptionSpec } from './args'
 import type { Io } from './run'
@@ -73,19 +73,13 @@ function write(file: string, content: string, io: Io): boolean {
   }
 }
 
-function jsonOf(report: CheckReport): string {
-  // The documented shape first; the rest (kind, ok, timings, the doctor's diagnosis) after it.
-  const { question, target, checks, passed, failed, ...rest } = report
-  return `${JSON.stringify({ question, target, checks, passed, failed, ...rest }, null, 2)}\n`
-}
-
 function finish(report: CheckReport, args: ReturnType<typeof parseArgs>, io: Io): number {
   io.out.write(`${textReport(report)}\n`)
   let wrote = true
   const json = text(args, 'json')
   const html = text(args, 'html')
   const md = text(args, 'markdown')
-  if (json) wrote = write(json, jsonOf(report), io) && wrote
+  if (json) wrote = write(json, jsonReport(report), io) && wrote
   if (html) wrote = write(html, htmlReport(report), io) && wrote
   if (md) wrote = write(md, markdownReport(report), io) && wrote
   return report.ok && wrote ? 0 : 1
@@ -150,7 +144,7 @@ async function roster(argv: string[], io: Io): Promise<number> {
   }
   const { entries, errors } = parseRoster(content)
   if (errors.length) {
-    for (const e of errors) io.err.write(`${file}: ${e}\n`)
+    for (const e of errors) io.err.write(`${file}: ${rosterErrorText(e)}\n`)
     throw new UsageError(
       `${file} has ${errors.length} error${errors.length === 1 ? '' : 's'}; fix ${errors.length === 1 ? 'it' : 'them'} and run again`,
     )

@@ -102,6 +102,20 @@ export interface Commands {
   captureSave: { args: { what?: CaptureExportKind }; result: CaptureFile }
   /** One chunk of a prepared file, so no reply carries a whole capture. */
   captureRead: { args: { fileId: string; offset: number }; result: CaptureChunk }
+  /** Check my program (issue 12): a student's server at host:port; progress comes as check-* events. */
+  checkServer: { args: CheckServerArgs; result: CheckRunInfo }
+  /** Serve the question on a port and grade the clients that connect (answers once it listens). */
+  checkClient: { args: CheckClientArgs; result: CheckRunInfo }
+  /** Run my program: start the student's own server or client on this machine, then check it. */
+  checkProgram: { args: CheckProgramArgs; result: CheckRunInfo }
+  /** The room board: every team of a roster (CSV text) checked, a few at a time; progress as roster-* events. */
+  checkRoster: { args: { csv: string }; result: RosterRunInfo }
+  /** Check one team of a roster again. */
+  checkRosterTeam: { args: { runId: string; index: number }; result: null }
+  /** Stop a check or a roster run: connections closed, programs stopped. */
+  checkCancel: { args: { runId: string }; result: null }
+  /** Write a finished report (HTML, Markdown, JSON) or a roster's results (CSV, JSON) to this machine's reports folder. */
+  checkSave: { args: CheckSaveArgs; result: SavedReport }
 }
 
 export type CommandName = keyof Commands
@@ -126,6 +140,13 @@ const COMMAND_SET: Record<CommandName, true> = {
   captureStop: true,
   captureSave: true,
   captureRead: true,
+  checkServer: true,
+  checkClient: true,
+  checkProgram: true,
+  checkRoster: true,
+  checkRosterTeam: true,
+  checkCancel: true,
+  checkSave: true,
 }
 
 export const COMMAND_NAMES = Object.keys(COMMAND_SET) as readonly CommandName[]
@@ -145,6 +166,8 @@ export type ErrorDetail =
    * port-in-use fields are declared absent here so code written before this was a union still reads them.
    */
   | { kind: 'connect-failed'; diagnosis: Diagnosis; port?: never; holder?: never; free?: never }
+  /** A roster that cannot be read: every bad line, so each is shown where it is. */
+  | { kind: 'roster'; errors: RosterError[]; port?: never; holder?: never; free?: never }
 
 /** Every command answers with this; `field` names the form control the error belongs next to. */
 export type CommandResult<T> = { ok: true; value: T } | { ok: false; error: string; field?: string; detail?: ErrorDetail }
@@ -203,6 +226,8 @@ export interface ManyClientsInfo {
 export interface FailureGroup {
   error: string
   count: number
+  /** A connection that could not be made: the connection doctor's diagnosis (the first of the group). */
+  diagnosis?: Diagnosis
 }
 
 export interface ManyClientsStats {
@@ -557,6 +582,7 @@ export type EngineEvent =
   | { type: 'many-clients'; stats: ManyClientsStats }
   | { type: 'capture'; info: CaptureInfo | null; error?: string }
   | { type: 'packets'; packets: CapturedPacket[] }
+  | CheckEvent
 
 /** What the renderer receives a few times a second. Messages are already decoded. */
 export interface EventBatch {
@@ -740,6 +766,98 @@ export type DoctorAction =
   | { kind: 'retry'; afterMs?: number }
   /** Open the page with this machine's addresses. */
   | { kind: 'show-addresses' }
+
+/** One row of a check run before its result: the app lists them as the run starts. */
+export interface CheckPlan {
+  id: string
+  title: string
+  required: boolean
+}
+
+export interface CheckServerArgs {
+  question: CheckQuestion
+  host: string
+  port: number
+}
+
+export interface CheckClientArgs {
+  question: CheckQuestion
+  /** 0 picks a free port. */
+  port: number
+  /** How many clients to grade (default 1). */
+  connections?: number
+  /** Bound on the whole wait, in seconds (default 60). */
+  timeoutS?: number
+}
+
+export interface CheckProgramArgs {
+  /** The student's program is a server (checked as `checkServer` once it listens) or a client (graded as it connects). */
+  side: 'server' | 'client'
+  question: CheckQuestion
+  /** The program and its arguments as an argv array (never a shell line); `{port}` becomes the port served on. */
+  command: string[]
+  /** The folder it starts in (default: SocketLab's own). */
+  cwd?: string
+  /** Server: the port it listens on. Client: the port SocketLab serves on (0: a free one). */
+  port: number
+  /** Client: how many times it is started. */
+  connections?: number
+  /** The time limit, in seconds: to start listening (server) or to finish (client). */
+  timeoutS?: number
+}
+
+export type CheckRunKind = 'server' | 'client'
+
+export interface CheckRunInfo {
+  runId: string
+  kind: CheckRunKind
+  question: CheckQuestion
+  target: CheckTarget
+  startedAt: number
+}
+
+export interface RosterRunInfo {
+  runId: string
+  entries: RosterEntry[]
+  /** The board's columns: the check ids of the roster's questions, in the checks table's order. */
+  columns: string[]
+  startedAt: number
+}
+
+export interface RosterError {
+  /** The line of the CSV file (1 is the header), or null for the file as a whole. */
+  line: number | null
+  message: string
+}
+
+export type CheckSaveFormat = 'html' | 'markdown' | 'json' | 'csv'
+
+export interface CheckSaveArgs {
+  runId: string
+  /** A check report: html, markdown or json. A roster: csv or json (all teams), or html/markdown of one team. */
+  format: CheckSaveFormat
+  /** A roster's team (its index in the roster), for one team's report. */
+  index?: number
+}
+
+export interface SavedReport {
+  filename: string
+  /** The folder it was written to, and the whole path. */
+  folder: string
+  path: string
+  size: number
+}
+
+/** Progress of checks and roster runs, as facts: which check, its verdict, its detail and evidence. */
+export type CheckEvent =
+  | { type: 'check-started'; run: CheckRunInfo }
+  | { type: 'check-plan'; runId: string; checks: CheckPlan[] }
+  | { type: 'check-result'; runId: string; result: CheckResult }
+  | { type: 'check-ended'; runId: string; report?: CheckReport; cancelled?: true; error?: string }
+  | { type: 'roster-started'; roster: RosterRunInfo }
+  /** A team's check started (no report) or finished (its report). */
+  | { type: 'roster-team'; runId: string; index: number; report?: CheckReport }
+  | { type: 'roster-ended'; runId: string; cancelled?: true }
 
 export interface Diagnosis {
   code: DiagnosisCode

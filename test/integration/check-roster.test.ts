@@ -1,7 +1,7 @@
 // `socketlab check roster`: an instructor's CSV of teams, every team's server checked a few at a time,
 // the results printed per team and exported as CSV and JSON.
 
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -11,29 +11,15 @@ import { run } from '../../src/cli/run'
 import { listenersOn } from '../../src/main/doctor/system'
 import { STUDENTS } from '../helpers/check-cli'
 import { freePort } from '../helpers/raw-peer'
+import { startStudentServer } from '../helpers/student-server'
 
 const children: ChildProcess[] = []
 afterAll(() => {
   for (const c of children) c.kill('SIGKILL')
 })
 
-async function student(script: string): Promise<number> {
-  const port = await freePort()
-  const child = spawn('python3', [join(STUDENTS, script), String(port)], { stdio: ['ignore', 'ignore', 'pipe'] })
-  children.push(child)
-  let stderr = ''
-  child.stderr!.on('data', (d) => (stderr += d))
-  const start = Date.now()
-  while (!listenersOn(port, true)?.length) {
-    if (child.exitCode !== null) {
-      // The port was taken between freePort() and the bind (another test's connection): take another.
-      if (/Address already in use/.test(stderr)) return student(script)
-      throw new Error(`${script} exited: ${stderr}`)
-    }
-    if (Date.now() - start > 20_000) throw new Error(`${script} did not listen on ${port}: ${stderr}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  return port
+function student(script: string): Promise<number> {
+  return startStudentServer(STUDENTS, script, children, freePort, (port) => !!listenersOn(port, true)?.length)
 }
 
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

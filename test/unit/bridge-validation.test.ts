@@ -88,6 +88,36 @@ const BAD: Record<(typeof COMMAND_NAMES)[number], unknown[]> = {
     { fileId: 'a'.repeat(24), offset: -1 },
     { fileId: 'a'.repeat(24), offset: 1.5 },
   ],
+  // Check my program: bad questions, hosts, ports, argv (no shell line, no shell syntax), roster sizes.
+  checkServer: [
+    { question: 'chat', host: '127.0.0.1', port: 1 },
+    { question: 'adder', host: '127.0.0.256', port: 1 },
+    { question: 'adder', host: '127.0.0.1', port: 0 },
+  ],
+  checkClient: [
+    { question: 'adder', port: 70000 },
+    { question: 'adder', port: 0, connections: 0 },
+    { question: 'adder', port: 0, timeoutS: 0 },
+  ],
+  checkProgram: [
+    { side: 'client', question: 'adder', port: 0, command: 'python3 client.py' },
+    { side: 'client', question: 'adder', port: 0, command: [] },
+    { side: 'client', question: 'adder', port: 0, command: ['python3', 'c.py', '>', 'out.txt'] },
+    { side: 'client', question: 'adder', port: 0, command: ['sh', '-c', '$(rm -rf /)'] },
+    { side: 'client', question: 'adder', port: 0, command: [long] },
+    { side: 'server', question: 'adder', port: 0, command: ['python3', 'server.py'] },
+    { side: 'client', question: 'adder', port: 0, command: ['no-such-program-here'] },
+  ],
+  checkRoster: [{ csv: 5 }, { csv: 'x'.repeat(600_000) }, { csv: 'team,host\n' }, { csv: 'team,host,port,question\n' }],
+  checkRosterTeam: [
+    { runId: 'roster-1', index: -1 },
+    { runId: 'nope', index: 0 },
+  ],
+  checkCancel: [{ runId: '' }, { runId: 'nope' }],
+  checkSave: [
+    { runId: 'nope', format: 'html' },
+    { runId: 'check-1', format: 'exe' },
+  ],
 }
 
 describe('bridge validation', () => {

@@ -4,7 +4,7 @@
 // to, and whether it needs SocketLab to run the program itself (`run`) or to see this machine's sockets
 // (`local`). The app, the CLI's --json, the HTML report and the README all list these same rows.
 
-import type { CheckEvidence, CheckQuestion, CheckReport, CheckResult, CheckTarget, Diagnosis } from '@shared/contract'
+import type { CheckEvidence, CheckPlan, CheckQuestion, CheckReport, CheckResult, CheckTarget, Diagnosis } from '@shared/contract'
 import type { EvidenceLog } from './evidence'
 
 export interface CheckSpec {
@@ -212,6 +212,11 @@ export function specsFor(side: 'server' | 'client', question: CheckQuestion, has
   )
 }
 
+/** The rows a run will fill in, as the app shows them before their results come. */
+export function planOf(specs: readonly CheckSpec[]): CheckPlan[] {
+  return specs.map((s) => ({ id: s.id, title: s.title, required: s.required }))
+}
+
 /** The results of one report, filled in by a flow check by check; what is never set is "not run". */
 export class Results {
   private readonly results = new Map<string, CheckResult>()
@@ -219,6 +224,8 @@ export class Results {
   constructor(
     readonly specs: CheckSpec[],
     private readonly log: EvidenceLog,
+    /** Told each result as it is settled (the app's live rows). */
+    private readonly onResult?: (result: CheckResult) => void,
   ) {}
 
   has(id: string): boolean {
@@ -236,7 +243,9 @@ export class Results {
     const spec = this.specs.find((s) => s.id === id)
     if (!spec) return
     const evidence = [...this.log.of(conns), ...extra].sort((a, b) => a.t - b.t)
-    this.results.set(id, { id, title: spec.title, required: spec.required, ok, detail, ...(fix ? { fix } : {}), evidence })
+    const result = { id, title: spec.title, required: spec.required, ok, detail, ...(fix ? { fix } : {}), evidence }
+    this.results.set(id, result)
+    this.onResult?.(result)
   }
 
   pass(id: string, detail: string, conns: Iterable<number> = [], extra?: CheckEvidence[]): void {

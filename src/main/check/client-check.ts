@@ -8,7 +8,7 @@
 // once per connection, types the handout's keyboard input and also checks the lines it printed.
 
 import net from 'node:net'
-import type { CheckQuestion, CheckReport } from '@shared/contract'
+import type { CheckPlan, CheckQuestion, CheckReport, CheckResult } from '@shared/contract'
 import { ADDER_ACK, GREETING_TEXT } from '@shared/settings'
 import { statesOfLocalPort, timeWaitTowards } from '../doctor/system'
 import { diagnoseSync } from '../doctor/doctor'
@@ -17,16 +17,9 @@ import { dedup, intersection } from '../exercises/sets'
 import { clean, isPlainText, parseList, parseNumber, parsePair } from '../wire/parse'
 import { writePickle } from '../wire/pickle'
 import type { Expect } from '../wire/framer'
-import {
-  duplicatesEachOnce,
-  duplicatesEveryExtra,
-  printedDuplicatesLine,
-  lineWithSequence,
-  numberAfterPhrase,
-  outputLines,
-  phraseEnd,
-} from './answers'
-import { Results, specsFor } from './checks'
+import { duplicatesEachOnce, duplicatesEveryExtra } from '../exercises/answers'
+import { printedDuplicatesLine, lineWithSequence, numberAfterPhrase, outputLines, phraseEnd } from './printed'
+import { planOf, Results, specsFor } from './checks'
 import { Conn } from './conn'
 import { EvidenceLog } from './evidence'
 import { describeExit, lastOutput, Program } from './program'
@@ -48,6 +41,12 @@ export interface ClientCheckOptions {
   rng?: Rng
   /** Told the port once SocketLab listens (the CLI prints it for a student who starts the client by hand). */
   onListening?: (port: number) => void
+  /** Told the checks this run will answer, in order, before the first client is graded (the app's rows). */
+  onPlan?: (checks: CheckPlan[]) => void
+  /** Told each check's result as soon as it is settled. */
+  onResult?: (result: CheckResult) => void
+  /** Cancel: stop waiting, close every connection, stop the programs started. */
+  signal?: AbortSignal
 }
 
 /** The handout's keyboard input for each question: the adder's `a`, `a`, a wrong command, `q`. */
@@ -585,7 +584,8 @@ export async function checkClient(options: ClientCheckOptions): Promise<CheckRep
   const log = new EvidenceLog()
   const rng = options.rng ?? Math.random
   const wanted = Math.max(1, options.connections ?? 1)
-  const res = new Results(specsFor('client', options.question, { run: !!options.command, local: false }), log)
+  const res = new Results(specsFor('client', options.question, { run: !!options.command, local: false }), log, options.onResult)
+  options.onPlan?.(planOf(res.specs))
   const deadline = Date.now() + options.timeoutMs
   const graded: Graded[] = []
   const programs = new Map<Graded, Program>()
@@ -642,17 +642,27 @@ export async function checkClient(options: ClientCheckOptions): Promise<CheckRep
     return res.report('client', options.question, target)
   }
   options.onListening?.(port)
+  const started: Program[] = []
+  let cancelled = options.signal?.aborted ?? false
+  const onAbort = (): void => {
+    cancelled = true
+    for (const a of arrivals) a.conn.destroy()
+    for (const p of started) void p.stop()
+    notify?.()
+  }
+  options.signal?.addEventListener('abort', onAbort, { once: true })
   const waitUntil = async (cond: () => boolean, until: number): Promise<void> => {
-    while (!cond() && Date.now() < until) {
+    while (!cond() && !cancelled && Date.now() < until) {
       await Promise.race([new Promise<void>((r) => (notify = r)), sleep(Math.max(1, until - Date.now()))])
       notify = null
     }
   }
   try {
     if (options.command) {
-      for (let i = 0; i < wanted && Date.now() < deadline; i++) {
+      for (let i = 0; i < wanted && Date.now() < deadline && !cancelled; i++) {
         const argv = options.command.map((a) => a.replaceAll('{port}', String(port)))
         const p = new Program(argv, log, { input: KEYBOARD[options.question], cwd: options.cwd })
+        started.push(p)
         void p.exited.then(() => notify?.())
         const before = arrivals.length
         await waitUntil(() => arrivals.length > before || !p.running, deadline)
@@ -716,8 +726,9 @@ export async function checkClient(options: ClientCheckOptions): Promise<CheckRep
     uniqueNames(res, ordered)
     return res.report('client', options.question, target)
   } finally {
+    options.signal?.removeEventListener('abort', onAbort)
     for (const a of arrivals) a.conn.destroy()
-    for (const p of programs.values()) await p.stop()
+    for (const p of started) await p.stop()
     await new Promise<void>((r) => server.close(() => r()))
   }
 }

@@ -170,3 +170,9 @@ export function markdownReport(report: CheckReport): string {
   }
   return `${out.join('\n')}\n`
 }
+
+/** The report as `--json` writes it: the documented shape first, then the rest (kind, ok, timings, the doctor's diagnosis). */
+export function jsonReport(report: CheckReport): string {
+  const { question, target, checks, passed, failed, ...rest } = report
+  return `${JSON.stringify({ question, target, checks, passed, failed, ...rest }, null, 2)}\n`
+}

@@ -3,7 +3,14 @@
 // on as it comes (the live grid) and any team re-run on demand; the results exported as CSV (one row per
 // team, one column per check) and JSON (every report, evidence included).
 
-import { CHECK_QUESTIONS, type CheckQuestion, type CheckReport, type RosterEntry, type RosterResult } from '@shared/contract'
+import {
+  CHECK_QUESTIONS,
+  type CheckQuestion,
+  type CheckReport,
+  type RosterEntry,
+  type RosterError,
+  type RosterResult,
+} from '@shared/contract'
 import { checkHostInput } from '@shared/endpoint'
 import { CHECKS } from './checks'
 import { checkServer, type ServerCheckOptions } from './server-check'
@@ -13,10 +20,15 @@ export type CsvRow = { line: number; fields: string[] }
 export class CsvError extends Error {
   constructor(
     readonly line: number,
-    message: string,
+    readonly reason: string,
   ) {
-    super(`line ${line}: ${message}`)
+    super(`line ${line}: ${reason}`)
   }
+}
+
+/** `line 3: port "x" is not a port number …`, as the CLI prints a roster's error. */
+export function rosterErrorText(e: RosterError): string {
+  return e.line === null ? e.message : `line ${e.line}: ${e.message}`
 }
 
 /** RFC 4180 CSV in one pass: commas, `"quoted, fields"`, `""` inside quotes, LF or CRLF line ends. */
@@ -88,12 +100,16 @@ export function readCsv(text: string): { rows: CsvRow[]; errors: CsvError[] } {
 const COLUMNS = ['team', 'host', 'port', 'question'] as const
 const MAX_TEAMS = 500
 
-/** A roster file: the header `team,host,port,question`, then one team per line. */
-export function parseRoster(text: string): { entries: RosterEntry[]; errors: string[] } {
+/** A roster file: the header `team,host,port,question`, then one team per line; every bad line named. */
+export function parseRoster(text: string): { entries: RosterEntry[]; errors: RosterError[] } {
   const { rows, errors: csvErrors } = readCsv(text)
-  const errors = csvErrors.map((e) => e.message)
+  const errors: RosterError[] = csvErrors.map((e) => ({ line: e.line, message: e.reason }))
   const entries: RosterEntry[] = []
-  if (!rows.length) return { entries, errors: [...errors, 'the roster is empty: the first line is team,host,port,question'] }
+  if (!rows.length)
+    return {
+      entries,
+      errors: [...errors, { line: null, message: 'the roster is empty: the first line is team,host,port,question' }],
+    }
   const header = rows[0]
   const names = header.fields.map((f) => f.trim().toLowerCase())
   if (names.length !== 4 || COLUMNS.some((c, i) => names[i] !== c))
@@ -101,41 +117,44 @@ export function parseRoster(text: string): { entries: RosterEntry[]; errors: str
       entries,
       errors: [
         ...errors,
-        `line ${header.line}: the first line must be the header team,host,port,question (got ${header.fields.join(',').slice(0, 80)})`,
+        {
+          line: header.line,
+          message: `the first line must be the header team,host,port,question (got ${header.fields.join(',').slice(0, 80)})`,
+        },
       ],
     }
   const teams = new Set<string>()
   for (const row of rows.slice(1)) {
-    const at = `line ${row.line}`
+    const at = row.line
     if (row.fields.length !== 4) {
-      errors.push(`${at}: expected 4 fields (team,host,port,question), got ${row.fields.length}`)
+      errors.push({ line: at, message: `expected 4 fields (team,host,port,question), got ${row.fields.length}` })
       continue
     }
     const [team, hostText, portText, questionText] = row.fields.map((f) => f.trim())
     if (!team) {
-      errors.push(`${at}: the team is empty`)
+      errors.push({ line: at, message: `the team is empty` })
       continue
     }
     if (teams.has(team.toLowerCase())) {
-      errors.push(`${at}: team "${team.slice(0, 40)}" appears twice`)
+      errors.push({ line: at, message: `team "${team.slice(0, 40)}" appears twice` })
       continue
     }
     const host = checkHostInput(hostText)
     if (!host.ok) {
-      errors.push(`${at}: host: ${host.error}`)
+      errors.push({ line: at, message: `host: ${host.error}` })
       continue
     }
     if (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
-      errors.push(`${at}: port "${portText.slice(0, 20)}" is not a port number (1 to 65535)`)
+      errors.push({ line: at, message: `port "${portText.slice(0, 20)}" is not a port number (1 to 65535)` })
       continue
     }
     const question = questionText.toLowerCase()
     if (!(CHECK_QUESTIONS as readonly string[]).includes(question)) {
-      errors.push(`${at}: question "${questionText.slice(0, 30)}" is not one of ${CHECK_QUESTIONS.join(', ')}`)
+      errors.push({ line: at, message: `question "${questionText.slice(0, 30)}" is not one of ${CHECK_QUESTIONS.join(', ')}` })
       continue
     }
     if (entries.length >= MAX_TEAMS) {
-      errors.push(`${at}: more than ${MAX_TEAMS} teams`)
+      errors.push({ line: at, message: `more than ${MAX_TEAMS} teams` })
       break
     }
     teams.add(team.toLowerCase())
@@ -160,7 +179,7 @@ export async function runRoster(entries: RosterEntry[], options: RosterOptions =
   const results: RosterResult[] = entries.map((entry) => ({ entry }))
   let next = 0
   const worker = async (): Promise<void> => {
-    while (next < entries.length) {
+    while (next < entries.length && !options.check?.signal?.aborted) {
       const i = next++
       results[i] = await checkTeam(entries[i], options)
     }

@@ -8,17 +8,18 @@
 // failure, what to change. With a command, SocketLab starts the server itself first and also checks
 // what it printed.
 
-import type { CheckQuestion, CheckReport } from '@shared/contract'
+import type { CheckPlan, CheckQuestion, CheckReport, CheckResult } from '@shared/contract'
 import { formatEndpoint, isLoopbackAddress, plainAddress } from '@shared/endpoint'
 import { DEFAULT_ACK, GREETING_TEXT } from '@shared/settings'
 import { diagnose } from '../doctor/doctor'
 import { isThisMachine, listenersOn } from '../doctor/system'
 import { formatList, randomInt, randomSet, type Rng } from '@shared/lab'
-import { isDedupOf } from '../exercises/sets'
+import { isDedupOf, isIntersectionFor } from '../exercises/sets'
 import { clean, parseAnswer, quote } from '../wire/parse'
 import type { Expect } from '../wire/framer'
-import { greetingMatch, judgeDuplicates, listsIn, orderOf, pickAnswer, phraseEnd, outputLines, type FoundList } from './answers'
-import { Results, specsFor } from './checks'
+import { judgeDuplicates, listsInMessage, orderOf, pickAnswer, type FoundList } from '../exercises/answers'
+import { greetingMatch, phraseEnd, outputLines } from './printed'
+import { planOf, Results, specsFor } from './checks'
 import { Conn, codeOf } from './conn'
 import { EvidenceLog } from './evidence'
 import { describeExit, lastOutput, Program, waitForListener } from './program'
@@ -37,6 +38,12 @@ export interface ServerCheckOptions {
   /** How long a started server has to begin listening. */
   startTimeoutMs?: number
   rng?: Rng
+  /** Told the checks this run will answer, in order, before the first one starts (the app's rows). */
+  onPlan?: (checks: CheckPlan[]) => void
+  /** Told each check's result as soon as it is settled. */
+  onResult?: (result: CheckResult) => void
+  /** Cancel: every connection is closed, the program stopped, and nothing new is started. */
+  signal?: AbortSignal
 }
 
 const LIST_EXPECT: Expect = { kind: 'list', leadingText: true }
@@ -79,7 +86,8 @@ class ServerRun {
     local: boolean,
     readonly log: EvidenceLog,
   ) {
-    this.res = new Results(specsFor('server', options.question, { run, local }), this.log)
+    this.res = new Results(specsFor('server', options.question, { run, local }), this.log, options.onResult)
+    options.onPlan?.(planOf(this.res.specs))
     this.connectTimeoutMs = options.connectTimeoutMs ?? 3000
     this.replyMs = options.replyTimeoutMs ?? 3000
     this.rng = options.rng ?? Math.random
@@ -104,6 +112,11 @@ class ServerRun {
   }
 
   async connect(): Promise<{ conn: Conn } | { err: NodeJS.ErrnoException; elapsedMs: number; id: number }> {
+    if (this.options.signal?.aborted) {
+      const err: NodeJS.ErrnoException = new Error('the check was cancelled')
+      err.code = 'ECANCELED'
+      return { err, elapsedMs: 0, id: this.log.newConn() }
+    }
     const r = await Conn.connect(this.host, this.options.port, this.log, {
       connectTimeoutMs: this.connectTimeoutMs,
       quietMs: this.quietMs,
@@ -233,7 +246,7 @@ async function readReplies(run: ServerRun, c: Conn, firstWaitMs: number, into: E
   for (let i = 0; i < 12; i++) {
     const r = await c.read(LIST_EXPECT, gotList ? afterMs : firstWaitMs)
     if (r.kind !== 'message') break
-    const lists = listsIn(r.bytes, r.text)
+    const { lists } = listsInMessage(r.bytes, r.text)
     into.push({ text: r.text, lists })
     if (lists.length) gotList = true
     if (clean(r.text).startsWith('error')) break
@@ -346,7 +359,7 @@ async function dedupChecks(run: ServerRun, first: Conn): Promise<void> {
       res.fail(id, why.detail, why.fix, cid)
       continue
     }
-    const pick = pickAnswer(lists, sent)
+    const pick = pickAnswer(lists, sent, new Set(sent).size === sent.length)
     if (!pick.answer) {
       res.na(id, `The server sent lists, but which one is the answer cannot be told: ${shown(ex.messages[0].text, 120)}.`, cid)
       continue
@@ -372,7 +385,7 @@ async function dedupChecks(run: ServerRun, first: Conn): Promise<void> {
       const got = pick.duplicates.counts
         ? shown(ex.messages.map((m) => m.text).join(' '), 80)
         : formatList(pick.duplicates.values)
-      if (d.ok) {
+      if (d.correct) {
         const style = {
           'each-once': 'each repeated number once',
           'every-extra': 'every extra occurrence',
@@ -420,7 +433,7 @@ async function intersectionChecks(run: ServerRun, first: Conn): Promise<void> {
   for (const [name, sent] of plan) {
     const ex = await listExchange(run, sent, name === 'first' ? first : undefined)
     const lists = ex.messages.flatMap((m) => m.lists)
-    const pick = lists.length ? pickAnswer(lists, sent) : null
+    const pick = lists.length ? pickAnswer(lists, sent, isIntersectionFor(sent, sent).ok) : null
     // "An answer sent twice is fine": a repeat of the same list is the same answer.
     answers.set(name, { values: pick?.answer?.values ?? null, ex })
   }
@@ -931,6 +944,8 @@ export async function checkServer(options: ServerCheckOptions): Promise<CheckRep
   let startFailure: string | null = null
   if (options.command) {
     program = new Program(options.command, log, { cwd: options.cwd })
+    const started = program
+    options.signal?.addEventListener('abort', () => void started.stop(), { once: true })
     const limit = options.startTimeoutMs ?? 10_000
     const listening = await waitForListener(options.port, program, limit)
     if (!listening.ok)
@@ -947,6 +962,8 @@ export async function checkServer(options: ServerCheckOptions): Promise<CheckRep
   host = host ?? '127.0.0.1'
   const local = isThisMachine(host)
   const run = new ServerRun(options, host, program !== null, local, log)
+  const onAbort = (): void => run.destroyAll()
+  options.signal?.addEventListener('abort', onAbort, { once: true })
   const target = { host, port: options.port, ...(options.command ? { command: [...options.command] } : {}) }
   const programConns = program ? [program.instance] : []
   try {
@@ -990,6 +1007,7 @@ export async function checkServer(options: ServerCheckOptions): Promise<CheckRep
     }
     return run.res.report('server', options.question, target)
   } finally {
+    options.signal?.removeEventListener('abort', onAbort)
     run.destroyAll()
     if (program) await program.stop()
   }

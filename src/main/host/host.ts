@@ -23,6 +23,8 @@ import { ExerciseServer, StartError } from '../net/server'
 import { ManyClients } from '../net/many-clients'
 import { createCapture, type CaptureService } from '../capture'
 import { captureHandlers } from '../capture/commands'
+import { checkHandlers } from '../check/commands'
+import { CheckRuns, type CheckRunsOptions } from '../check/runs'
 import { Recorder, type RecorderOptions } from './recorder'
 import { isCommandName, validate } from './schemas'
 import { exportTraffic } from './traffic-export'
@@ -34,6 +36,8 @@ export interface HostOptions {
   recorder?: RecorderOptions
   /** Packet capture; default: tshark. */
   capture?: CaptureService
+  /** Check my program: where reports are saved, server-check timeouts. */
+  checks?: Omit<CheckRunsOptions, 'emit'>
 }
 
 type Handlers = { [K in CommandName]: (args: CommandArgs<K>) => Promise<CommandValue<K>> }
@@ -49,12 +53,14 @@ export class Host {
   private readonly rng: Rng
   private readonly flushMs: number
   readonly capture: CaptureService
+  readonly checks: CheckRuns
 
   constructor(options: HostOptions = {}) {
     this.recorder = new Recorder(options.recorder)
     this.rng = options.rng ?? Math.random
     this.flushMs = options.flushMs ?? 200
     this.capture = options.capture ?? createCapture(this.recorder)
+    this.checks = new CheckRuns({ ...options.checks, emit: (event) => this.recorder.emit(event) })
   }
 
   /** Run one command from an untrusted front end: validated, never throws. */
@@ -234,6 +240,7 @@ export class Host {
     trafficExport: async (args) => exportTraffic(this.recorder, args),
     snapshot: async () => this.snapshot(),
     ...captureHandlers(() => this.capture),
+    ...checkHandlers(() => this.checks),
   }
 
   snapshot(): Snapshot {
@@ -311,6 +318,7 @@ export class Host {
     for (const client of this.clients.values()) client.stop('app closing')
     await Promise.all([...this.servers.values()].map((s) => s.stop('app closing')))
     this.servers.clear()
+    await this.checks.close()
     await (this.capture.dispose ? this.capture.dispose() : this.capture.stop()).catch(() => undefined)
   }
 }

@@ -5,6 +5,7 @@ import { z } from 'zod'
 import { checkHostInput } from '@shared/endpoint'
 import { TRAFFIC_EXPORT_SEQS_MAX, type CommandName } from '@shared/contract'
 import { captureSchemas } from '../capture/commands'
+import { checkSchemas } from '../check/commands'
 import { EXERCISES, LIMIT_SETTINGS, WIRE_SETTINGS, type SettingDescriptor } from '@shared/settings'
 
 const port = z
@@ -110,6 +111,7 @@ export const commandSchemas = {
     .strict(),
   snapshot: none,
   ...captureSchemas,
+  ...checkSchemas,
 } satisfies Record<CommandName, z.ZodType>
 
 export type ValidationFailure = { ok: false; error: string; field?: string }

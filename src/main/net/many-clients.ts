@@ -5,7 +5,7 @@
 // student asked for is one line, and the run ends with a final status.
 
 import { formatEndpoint, type Endpoint } from '@shared/endpoint'
-import { newManyClientsStats, type FailureGroup, type ManyClientsStats } from '@shared/contract'
+import { newManyClientsStats, type Diagnosis, type FailureGroup, type ManyClientsStats } from '@shared/contract'
 import type { WireSettings } from '@shared/settings'
 import { clientName, type Rng } from '@shared/lab'
 import { AdderClient } from '../exercises/adder'
@@ -136,7 +136,8 @@ export class ManyClients {
           this.stats.closed++
           if (!outcome.ok && this.running) {
             this.stats.errors++
-            countFailure(this.stats.failures, outcome.error ?? 'failed')
+            const diagnosis = outcome.detail?.kind === 'connect-failed' ? outcome.detail.diagnosis : undefined
+            countFailure(this.stats.failures, outcome.error ?? 'failed', diagnosis)
           }
           this.onChange(this.stats)
           this.maybeStartRequests()
@@ -220,10 +221,10 @@ export class ManyClients {
 }
 
 /** Failures grouped by their text, most frequent first; a bounded list so a crowd of distinct errors stays small. */
-function countFailure(groups: FailureGroup[], error: string): void {
+function countFailure(groups: FailureGroup[], error: string, diagnosis?: Diagnosis): void {
   const hit = groups.find((g) => g.error === error)
   if (hit) hit.count++
-  else if (groups.length < MAX_FAILURE_GROUPS) groups.push({ error, count: 1 })
+  else if (groups.length < MAX_FAILURE_GROUPS) groups.push({ error, count: 1, ...(diagnosis ? { diagnosis } : {}) })
   else {
     const other = groups.find((g) => g.error === 'other errors')
     if (other) other.count++

@@ -4,6 +4,7 @@ import { useEffect, useState, type ReactNode } from 'react'
 import type { Exercise } from '@shared/settings'
 import { LinkBanner, LinkDot } from './components/LinkBanner'
 import { CapturePage } from './pages/CapturePage'
+import { CheckPage } from './pages/CheckPage'
 import { ConnectionsPage } from './pages/ConnectionsPage'
 import { ExercisePage } from './pages/ExercisePage'
 import { MachinePage } from './pages/MachinePage'
@@ -12,7 +13,7 @@ import { TrafficPage } from './pages/TrafficPage'
 import { EXERCISE_LIST } from './exercises'
 import { appStore, setSidebarCollapsed, setTheme, THEMES, useApp, type Theme } from './store'
 
-export type PageId = 'machine' | Exercise | 'many-clients' | 'connections' | 'traffic' | 'capture'
+export type PageId = 'machine' | Exercise | 'many-clients' | 'connections' | 'traffic' | 'capture' | 'check'
 
 interface NavItem {
   id: PageId
@@ -37,6 +38,7 @@ const NAV: { group: string; items: NavItem[] }[] = [
       { id: 'capture', label: 'Capture' },
     ],
   },
+  { group: 'Hand in', items: [{ id: 'check', label: 'Check my program' }] },
 ]
 
 export const PAGE_IDS: PageId[] = NAV.flatMap((g) => g.items.map((i) => i.id))
@@ -93,7 +95,7 @@ function NavBadge({ id }: { id: PageId }): ReactNode {
       const n = Math.max(s.capture.packets, s.packets.length)
       return `count|${n > 999 ? `${Math.floor(n / 1000)}k` : n}`
     }
-    if (id === 'machine') return ''
+    if (id === 'machine' || id === 'check') return ''
     const pane = s.panes[id]
     const server = pane.serverId ? s.servers[pane.serverId] : undefined
     const client = pane.clientId ? s.clients[pane.clientId] : undefined
@@ -222,6 +224,8 @@ function Page({ page }: { page: PageId }): ReactNode {
       return <TrafficPage />
     case 'capture':
       return <CapturePage />
+    case 'check':
+      return <CheckPage />
     default:
       return <ExercisePage key={page} exercise={page} />
   }

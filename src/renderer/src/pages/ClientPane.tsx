@@ -6,6 +6,7 @@ import type { ReactNode } from 'react'
 import type { ClientInfo } from '@shared/contract'
 import type { Exercise } from '@shared/settings'
 import { Console } from '../components/Console'
+import { ClientDoctorAdvice } from '../components/DoctorAdvice'
 import { FormError } from '../components/fields'
 import { useEngineReachable } from '../components/LinkBanner'
 import { HostPortFields, PaneForm, StartStopButton, useBusy } from '../components/paneForm'
@@ -131,6 +132,7 @@ export function ClientPane({ exercise }: { exercise: Exercise }): ReactNode {
         </div>
         <OwnServerNote exercise={exercise} info={entry?.info} />
         <FormError form={form} fields={fields} />
+        <ClientDoctorAdvice exercise={exercise} error={error} ended={entry} onRetry={() => void submit()} />
       </PaneForm>
       {module.CommandLine && running && <module.CommandLine ready={ready} />}
       <Console

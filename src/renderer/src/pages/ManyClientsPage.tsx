@@ -2,6 +2,7 @@
 
 import { useEffect, useState, type ReactNode } from 'react'
 import { Console } from '../components/Console'
+import { ManyClientsDoctorAdvice } from '../components/DoctorAdvice'
 import { bindFields, FieldRow, FormError, TextField } from '../components/fields'
 import { HostPortFields, PaneForm, StartStopButton, useBusy } from '../components/paneForm'
 import type { ManyClientsStats } from '@shared/contract'
@@ -235,6 +236,7 @@ export function ManyClientsPage(): ReactNode {
                     </li>
                   ))}
                 </ul>
+                <ManyClientsDoctorAdvice failures={stats.failures} />
               </div>
             )}
           </>
