@@ -36,6 +36,8 @@ const Row = memo(function Row({ row, t0, top, selected, onSelect, onMessage }: R
       data-no={p.no}
       data-flags={flagsText(p.flags)}
       data-phase={phase}
+      data-from={p.from}
+      data-retransmits={p.retransmits}
       data-conn={row.key}
       onClick={() => onSelect(p)}
     >
@@ -93,7 +95,9 @@ interface PacketListProps {
 
 export function PacketList(p: PacketListProps): ReactNode {
   const scroller = useRef<HTMLDivElement>(null)
-  const atBottom = useRef(true)
+  // Follow new packets only once the student has scrolled to the end: a live capture must not push
+  // the handshake out of view while it is being read.
+  const atBottom = useRef(false)
   const t0 = p.rows.length ? p.rows[0].p.t : 0
   const packetRows = p.rows
   const getItemKey = useCallback((i: number) => packetRows[i].p.no, [packetRows])
@@ -109,6 +113,12 @@ export function PacketList(p: PacketListProps): ReactNode {
   useEffect(() => {
     if (atBottom.current && p.rows.length) v.scrollToIndex(p.rows.length - 1, { align: 'end' })
   }, [p.rows.length, v])
+
+  // A packet selected elsewhere (the ladder, the step-through) is scrolled into view.
+  const selectedIndex = p.selectedNo === undefined ? -1 : p.rows.findIndex((r) => r.p.no === p.selectedNo)
+  useEffect(() => {
+    if (selectedIndex >= 0) v.scrollToIndex(selectedIndex, { align: 'auto' })
+  }, [selectedIndex, v])
 
   const move = (delta: number): void => {
     const list = p.rows
@@ -142,7 +152,8 @@ export function PacketList(p: PacketListProps): ReactNode {
         aria-activedescendant={p.selectedNo !== undefined ? `pkt-${p.selectedNo}` : undefined}
         onScroll={(e) => {
           const el = e.currentTarget
-          atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < PACKET_ROW_HEIGHT * 2
+          atBottom.current =
+            el.scrollHeight > el.clientHeight && el.scrollHeight - el.scrollTop - el.clientHeight < PACKET_ROW_HEIGHT * 2
         }}
         onKeyDown={(e) => onListKey(e, move, () => p.onSelect(undefined))}
       >

@@ -4,6 +4,7 @@
 import { memo, type ReactNode } from 'react'
 import type { ExerciseResult } from '@shared/contract'
 import type { Exercise } from '@shared/settings'
+import { ResultLadder } from '../components/LadderViews'
 import { useApp, type ResultEntry } from '../store'
 
 type Of<K extends ExerciseResult['kind']> = Extract<ExerciseResult, { kind: K }>
@@ -82,6 +83,7 @@ export function ResultsPanel({ exercise }: { exercise: Exercise }): ReactNode {
         <h3 id={`${exercise}-results-h`}>Result</h3>
       </header>
       {body}
+      <ResultLadder connId={(clientResults.at(-1) ?? serverResults.at(-1))?.connId} />
     </section>
   )
 }

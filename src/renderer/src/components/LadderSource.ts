@@ -1,0 +1,73 @@
+// Which ladder diagram a view draws, from the facts in the store: a connection's own packets when the
+// capture saw them (tshark's stream that carries its connId), else the app's own socket events for it
+// (its Traffic messages), marked as such by the model. Pure: no React, no store.
+
+import type { CapturedPacket, ConnectionInfo, Endpoint, TrafficMessage } from '@shared/contract'
+import { ladderFromPackets, ladderFromSocketEvents, laddersFromPackets, socketTrace, type Ladder } from '@shared/ladder'
+
+/** How many connections of one capture get a diagram (the .pcapng and the packet list have them all). */
+export const MAX_LADDERS = 50
+
+/** The exercise (server's) port of a connection: its own port on the server side, the remote's on the client side. */
+export function exercisePort(c: Pick<ConnectionInfo, 'role' | 'local' | 'remote'>): number | undefined {
+  return c.role === 'server' ? c.local?.port : c.remote.port
+}
+
+/** The packets of the capture's stream that carries this SocketLab connection (empty when it was not captured). */
+export function packetsOfConnection(packets: readonly CapturedPacket[], connId: string): CapturedPacket[] {
+  const first = packets.find((p) => p.connIds?.includes(connId))
+  if (!first) return []
+  return packets.filter((p) => p.stream === first.stream)
+}
+
+/** One connection's ladder: captured when the capture has it, else from the app's socket events. */
+export function connectionLadder(
+  conn: ConnectionInfo,
+  packets: readonly CapturedPacket[],
+  traffic: readonly TrafficMessage[],
+): Ladder {
+  const own = packetsOfConnection(packets, conn.connId)
+  if (own.length) return ladderFromPackets(own, exercisePort(conn))
+  return ladderFromSocketEvents(socketTrace(conn, traffic))
+}
+
+const same = (a: Endpoint | null | undefined, b: Endpoint | null | undefined): boolean =>
+  !!a && !!b && a.port === b.port && a.address === b.address
+
+/**
+ * The connections on one exercise port, once per TCP connection: when both ends are this app's (our
+ * client talking to our server), the server's side stands for both. Oldest first.
+ */
+export function connectionsOnPort(connections: Iterable<ConnectionInfo>, port: number): ConnectionInfo[] {
+  const on = [...connections].filter((c) => exercisePort(c) === port && c.local)
+  const servers = on.filter((c) => c.role === 'server')
+  const kept = on.filter((c) => c.role === 'server' || !servers.some((s) => same(s.remote, c.local)))
+  return kept.sort((a, b) => a.openedAt - b.openedAt)
+}
+
+/** The Capture page's ladders: one per captured connection, or, without packets, one per connection the app saw on the port. */
+export function captureLadders(
+  packets: readonly CapturedPacket[],
+  port: number | undefined,
+  connections: Iterable<ConnectionInfo>,
+  traffic: readonly TrafficMessage[],
+): Ladder[] {
+  if (packets.length) return laddersFromPackets(packets, { port, max: MAX_LADDERS })
+  if (port === undefined) return []
+  return connectionsOnPort(connections, port)
+    .slice(-MAX_LADDERS)
+    .map((c) => ladderFromSocketEvents(socketTrace(c, traffic)))
+}
+
+/** The ladder that holds a packet (by frame number), or undefined. */
+export function ladderOfPacket(ladders: readonly Ladder[], no: number | undefined): number | undefined {
+  if (no === undefined) return undefined
+  const i = ladders.findIndex((l) => l.arrows.some((a) => a.no === no))
+  return i >= 0 ? i : undefined
+}
+
+/** The arrow of a ladder that carried a Traffic message, or undefined. */
+export function arrowOfMessage(ladder: Ladder, seq: number | undefined): number | undefined {
+  if (seq === undefined) return undefined
+  return ladder.arrows.find((a) => a.messages.includes(seq))?.index
+}
