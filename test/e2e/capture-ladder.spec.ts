@@ -176,6 +176,7 @@ test.describe('with tshark', () => {
 
     // The README's picture: the diagram with the greeting's packet selected and its step.
     await greetingArrow.click()
+    await page.mouse.move(0, 0)
     await page.setViewportSize({ width: 1360, height: 1000 })
     await page.getByTestId('capture-ladder').scrollIntoViewIfNeeded()
     mkdirSync(SCREENSHOTS, { recursive: true })
