@@ -7,40 +7,14 @@ import type { CapturedPacket, TrafficMessage } from '@shared/contract'
 import type { Ladder as LadderModel } from '@shared/ladder'
 import { connectionHeading } from '@shared/ladder-layout'
 import { Ladder } from './Ladder'
+import { defaultLadder, knownMessages } from './LadderSource'
 import { ArrowDetail } from './LadderViews'
 import { StepThrough } from './StepThrough'
-import type { KnownMessage } from './StepThroughSteps'
 
 /** Which connection's ladder is shown, and which of its arrows is selected. */
 export interface LadderPick {
   ladder: number
   arrow?: number
-}
-
-/** The connection worth showing first: the newest with a whole handshake, else the newest. */
-export function defaultLadder(ladders: readonly LadderModel[]): number {
-  for (let i = ladders.length - 1; i >= 0; i--)
-    if (ladders[i].brackets.some((b) => b.kind === 'handshake' && b.complete)) return i
-  return ladders.length - 1
-}
-
-/** The messages a ladder's arrows carried, as the capture matched them, else as Traffic recorded them. */
-export function knownMessages(
-  ladder: LadderModel | undefined,
-  packets: readonly CapturedPacket[],
-  traffic: readonly TrafficMessage[],
-): Map<number, KnownMessage> {
-  const out = new Map<number, KnownMessage>()
-  if (!ladder) return out
-  const wanted = new Set(ladder.arrows.flatMap((a) => a.messages))
-  if (!wanted.size) return out
-  const frames = new Set(ladder.arrows.map((a) => a.no))
-  for (const p of packets) {
-    if (!frames.has(p.no)) continue
-    for (const m of p.messages ?? []) out.set(m.seq, { text: m.text, size: m.size })
-  }
-  for (const m of traffic) if (wanted.has(m.seq) && !out.has(m.seq)) out.set(m.seq, { text: m.text, size: m.size })
-  return out
 }
 
 interface Props {

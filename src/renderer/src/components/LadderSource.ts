@@ -4,6 +4,7 @@
 
 import type { CapturedPacket, ConnectionInfo, Endpoint, TrafficMessage } from '@shared/contract'
 import { ladderFromPackets, ladderFromSocketEvents, laddersFromPackets, socketTrace, type Ladder } from '@shared/ladder'
+import type { KnownMessage } from './StepThroughSteps'
 
 /** How many connections of one capture get a diagram (the .pcapng and the packet list have them all). */
 export const MAX_LADDERS = 50
@@ -70,4 +71,30 @@ export function ladderOfPacket(ladders: readonly Ladder[], no: number | undefine
 export function arrowOfMessage(ladder: Ladder, seq: number | undefined): number | undefined {
   if (seq === undefined) return undefined
   return ladder.arrows.find((a) => a.messages.includes(seq))?.index
+}
+
+/** The connection worth showing first: the newest with a whole handshake, else the newest. */
+export function defaultLadder(ladders: readonly Ladder[]): number {
+  for (let i = ladders.length - 1; i >= 0; i--)
+    if (ladders[i].brackets.some((b) => b.kind === 'handshake' && b.complete)) return i
+  return ladders.length - 1
+}
+
+/** The messages a ladder's arrows carried, as the capture matched them, else as Traffic recorded them. */
+export function knownMessages(
+  ladder: Ladder | undefined,
+  packets: readonly CapturedPacket[],
+  traffic: readonly TrafficMessage[],
+): Map<number, KnownMessage> {
+  const out = new Map<number, KnownMessage>()
+  if (!ladder) return out
+  const wanted = new Set(ladder.arrows.flatMap((a) => a.messages))
+  if (!wanted.size) return out
+  const frames = new Set(ladder.arrows.map((a) => a.no))
+  for (const p of packets) {
+    if (!frames.has(p.no)) continue
+    for (const m of p.messages ?? []) out.set(m.seq, { text: m.text, size: m.size })
+  }
+  for (const m of traffic) if (wanted.has(m.seq) && !out.has(m.seq)) out.set(m.seq, { text: m.text, size: m.size })
+  return out
 }
