@@ -896,6 +896,13 @@ describe.skipIf(!tsharkAvailable)(`capture files and errors${reason}`, () => {
         (n) => `${base}/${n}`,
       ),
     )
+    // The diagram alone as a picture (the Capture page's "Diagram (PNG)"); an unknown kind is refused by name.
+    const png = ok(await w.host.call('captureSave', { what: 'png' }))
+    expect(png).toMatchObject({ mime: 'image/png' })
+    expect(png.filename).toMatch(/^socketlab-port23461-\d{8}-\d{6}-ladder\.png$/)
+    expect((await readAll(w, png.fileId)).subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a')
+    const refused = await w.host.call('captureSave', { what: 'gif' } as never)
+    expect(refused).toMatchObject({ ok: false, field: 'what' })
     const exported = capture.fileFor(zip.fileId)!.path
     ok(await w.host.call('captureStart', { port: 23462, interface: 'lo' }))
     expect(existsSync(first)).toBe(false)
