@@ -13,6 +13,7 @@ import {
   connectionsOnPort,
   defaultLadder,
   exercisePort,
+  firstArrows,
   knownMessages,
   ladderOfPacket,
   packetsOfConnection,
@@ -232,5 +233,21 @@ describe('the step-through', () => {
     expect(stepAt(events, 1, known).checks[0].text).toContain('the numbers need a packet capture')
     expect(stepAt(events, 3, known).checks[0].ok).toBe(true)
     expect(stepAt(events, 3, known).explanation).toContain('one arrow per message')
+  })
+})
+
+describe('a long connection on screen', () => {
+  it('draws its first arrows with their calls and brackets, and says how many are left out', () => {
+    const l = ladderFromPackets(greeting())
+    expect(firstArrows(l, 20)).toEqual({ ladder: l, omitted: 0 })
+    const cut = firstArrows(l, 9)
+    expect(cut.omitted).toBe(2)
+    expect(cut.ladder.arrows).toHaveLength(9)
+    expect(cut.ladder.calls.every((c) => c.arrow < 9)).toBe(true)
+    expect(cut.ladder.brackets.map((b) => [b.kind, b.first, b.last])).toEqual([
+      ['handshake', 0, 2],
+      ['teardown', 7, 8],
+    ])
+    expect(firstArrows(l, 3).ladder.brackets.map((b) => b.kind)).toEqual(['handshake'])
   })
 })

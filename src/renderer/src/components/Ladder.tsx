@@ -4,10 +4,11 @@
 // written from (@shared/ladder-layout), so the screen and the file agree. An arrow is a button: it
 // selects that packet (and the message it carried) in the view around it.
 
-import { memo, useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react'
+import { memo, useEffect, useId, useMemo, useRef, type KeyboardEvent, type ReactNode } from 'react'
 import type { Ladder as LadderModel, LadderArrow } from '@shared/ladder'
 import { BAND_COLOURS, layoutLadder, PHASE_COLOURS, type Placed } from '@shared/ladder-layout'
 import { flagsText, visibleText } from '@shared/ladder-words'
+import { firstArrows } from './LadderSource'
 
 interface Props {
   ladder: LadderModel
@@ -39,8 +40,9 @@ function keepInView(box: HTMLElement, el: Element): void {
   else if (r.bottom > b.bottom) box.scrollTop += Math.min(r.bottom - b.bottom + 8, r.top - b.top - 8)
 }
 
-export const Ladder = memo(function Ladder({ ladder, heading, selected, onSelect, testid = 'ladder', maxHeight }: Props) {
-  const layout = layoutLadder(ladder, heading)
+export const Ladder = memo(function Ladder({ ladder: whole, heading, selected, onSelect, testid = 'ladder', maxHeight }: Props) {
+  const { ladder, omitted } = useMemo(() => firstArrows(whole), [whole])
+  const layout = useMemo(() => layoutLadder(ladder, heading), [ladder, heading])
   const ids = useId().replace(/:/g, '')
   const box = useRef<HTMLDivElement>(null)
 
@@ -64,7 +66,7 @@ export const Ladder = memo(function Ladder({ ladder, heading, selected, onSelect
       style={maxHeight ? { maxHeight } : undefined}
       data-testid={testid}
       data-source={ladder.source}
-      data-arrows={ladder.arrows.length}
+      data-arrows={whole.arrows.length}
     >
       <svg
         className="ladder-svg"
@@ -200,6 +202,11 @@ export const Ladder = memo(function Ladder({ ladder, heading, selected, onSelect
           )
         })}
       </svg>
+      {omitted > 0 && (
+        <p className="small muted ladder-omitted" data-testid="ladder-omitted">
+          The first {ladder.arrows.length} packets are drawn; {omitted} more are in the packet list and in the exported files.
+        </p>
+      )}
     </div>
   )
 })

@@ -98,3 +98,20 @@ export function knownMessages(
   for (const m of traffic) if (wanted.has(m.seq) && !out.has(m.seq)) out.set(m.seq, { text: m.text, size: m.size })
   return out
 }
+
+/** How many arrows of one connection the screen draws (a flood's connection has thousands; the files have them all). */
+export const SCREEN_ARROWS = 300
+
+/** The ladder's first `max` arrows, with their calls and the brackets that start among them; how many were left out. */
+export function firstArrows(ladder: Ladder, max = SCREEN_ARROWS): { ladder: Ladder; omitted: number } {
+  if (ladder.arrows.length <= max) return { ladder, omitted: 0 }
+  return {
+    ladder: {
+      ...ladder,
+      arrows: ladder.arrows.slice(0, max),
+      calls: ladder.calls.filter((c) => c.arrow < max),
+      brackets: ladder.brackets.filter((b) => b.first < max).map((b) => (b.last < max ? b : { ...b, last: max - 1 })),
+    },
+    omitted: ladder.arrows.length - max,
+  }
+}
