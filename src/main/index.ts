@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { CHANNEL_BATCH, CHANNEL_COMMAND } from '@shared/contract'
 import { Host } from './host/host'
 import { appPages, decideNavigation, devServerUrl, headerPolicy, isPermissionAllowed, isTrustedSender } from './ipc-guard'
-import { SECURE_WEB_PREFERENCES } from './security'
+import { windowOptions } from './security'
 
 // electron-vite builds the main process as ESM: no CommonJS __dirname.
 const here = dirname(fileURLToPath(import.meta.url))
@@ -22,15 +22,7 @@ let win: BrowserWindow | null = null
 app.enableSandbox()
 
 function createWindow(): void {
-  const window = new BrowserWindow({
-    width: 1360,
-    height: 860,
-    minWidth: 900,
-    minHeight: 600,
-    title: 'SocketLab',
-    show: false,
-    webPreferences: { ...SECURE_WEB_PREFERENCES, preload: join(here, '../preload/index.cjs') },
-  })
+  const window = new BrowserWindow(windowOptions(join(here, '../preload/index.cjs')))
   win = window
   const contents = window.webContents
 

@@ -28,6 +28,22 @@ export const SECURE_WEB_PREFERENCES = {
   spellcheck: false,
 } as const
 
+/**
+ * The one window's options: the secure preferences plus the preload, nothing else; small enough for an
+ * 800×600 screen (the page folds its sidebar and shows the two panes as tabs there).
+ */
+export function windowOptions(preload: string) {
+  return {
+    width: 1360,
+    height: 860,
+    minWidth: 800,
+    minHeight: 560,
+    title: 'SocketLab',
+    show: false,
+    webPreferences: { ...SECURE_WEB_PREFERENCES, preload },
+  } as const
+}
+
 /** External links open in the system browser, and only https ones. */
 export function isSafeExternalUrl(url: string): boolean {
   try {

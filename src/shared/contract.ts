@@ -69,6 +69,18 @@ export interface CaptureStartArgs {
 
 export type TrafficFormat = 'json' | 'text'
 
+/** The most messages an export names one by one (the view's filtered rows): a whole log. */
+export const TRAFFIC_EXPORT_SEQS_MAX = 10_000
+
+export interface TrafficExportArgs {
+  format: TrafficFormat
+  connId?: string
+  /** Export Many clients' log rather than the exercises' own. */
+  many?: boolean
+  /** Only these messages (the rows a filter shows), at most TRAFFIC_EXPORT_SEQS_MAX. */
+  seqs?: number[]
+}
+
 export interface Commands {
   serverStart: { args: ServerStartArgs; result: ServerInfo }
   serverStop: { args: { serverId: string }; result: null }
@@ -80,7 +92,8 @@ export interface Commands {
   manyClientsStop: { args: { manyClientsId: string }; result: null }
   connectionClose: { args: { connId: string }; result: null }
   systemInterfaces: { args: Record<string, never>; result: NetworkInterfaceInfo[] }
-  trafficExport: { args: { format: TrafficFormat; connId?: string }; result: { filename: string; content: string } }
+  /** The log's messages as a file: all, one connection's, or exactly those on screen (`seqs`, of the log `many` picks). */
+  trafficExport: { args: TrafficExportArgs; result: { filename: string; content: string; count: number } }
   snapshot: { args: Record<string, never>; result: Snapshot }
   captureStatus: { args: Record<string, never>; result: CaptureAvailability }
   captureStart: { args: CaptureStartArgs; result: CaptureInfo }
@@ -288,6 +301,9 @@ export interface NetworkInterfaceInfo {
   family: 'IPv4' | 'IPv6'
   internal: boolean
 }
+
+/** How many messages the host's traffic log keeps, for the exercises and, apart, for Many clients (README). */
+export const TRAFFIC_LOG_MESSAGES = 10_000
 
 export interface TrafficMessage {
   seq: number

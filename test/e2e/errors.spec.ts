@@ -44,7 +44,7 @@ test('a client port out of range, and a missing host', async ({ page, app }) => 
   await expect(clientPane(page).getByTestId('error-port')).toHaveText(/^Port must be [01] to 65535\.$/)
   await runClient(page, '', 12345)
   await expect(clientPane(page).getByTestId('error-host')).toHaveText(
-    'Host: Type the server’s IP address or host name (127.0.0.1 for this machine).',
+    'Type the server’s IP address or host name (127.0.0.1 for this machine).',
   )
   await expect(clientPane(page).getByTestId('error-port')).toHaveCount(0)
 })

@@ -60,6 +60,9 @@ test('50 clients against our own adder server, seen in Connections, then closed'
 
   // The crowd's traffic, live.
   await go(page, 'traffic')
+  // Kept apart from the exercises' own messages: the crowd has a log of its own.
+  await expect(page.getByTestId('traffic-list-empty')).toHaveText('No messages yet. Run an exercise: every message shows here.')
+  await page.getByTestId('traffic-source-many-clients').click()
   await expect(page.getByTestId('traffic-row').first()).toBeVisible()
   await shot(page, 'traffic-busy', { fit: false })
   await go(page, 'connections')

@@ -56,9 +56,7 @@ test('a bad wire value is refused next to its field, and the panel opens by itse
   await serverPane(page).getByTestId('server-port').fill('0')
   await serverPane(page).getByTestId('server-start').click()
   await expect(page.getByTestId('wire-panel')).toHaveAttribute('open')
-  await expect(page.getByTestId('wire-panel').getByTestId('error-paceMs')).toHaveText(
-    'Pacing gap must be a whole number, not "soon".',
-  )
+  await expect(page.getByTestId('wire-panel').getByTestId('error-paceMs')).toHaveText('Pace must be a whole number, not "soon".')
   // A value out of range: the engine says so, next to the same field.
   await page.getByTestId('wire-quietMs').fill('0')
   await page.getByTestId('wire-paceMs').fill('250')

@@ -10,6 +10,8 @@ import { expect, type WebApp } from './fixtures'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 export const SCREENSHOTS = join(root, 'test-results', 'screenshots')
+/** The README's screenshots. */
+export const DOC_SCREENSHOTS = join(root, 'docs', 'screenshots')
 
 export type PageId =
   'machine' | 'greeting' | 'dedup' | 'intersection' | 'adder' | 'many-clients' | 'connections' | 'traffic' | 'capture'
@@ -94,4 +96,30 @@ export async function shotDark(page: Page, name: string, options: { fit?: boolea
   await page.emulateMedia({ colorScheme: 'dark' })
   await shot(page, name, options)
   await page.emulateMedia({ colorScheme: 'light' })
+}
+
+/** Save the window as docs/screenshots/<name>.png, for the README (as it is: no resizing). */
+export async function docShot(page: Page, name: string): Promise<void> {
+  mkdirSync(DOC_SCREENSHOTS, { recursive: true })
+  await page.waitForTimeout(400)
+  await page.screenshot({ path: join(DOC_SCREENSHOTS, `${name}.png`) })
+}
+
+/** A handout client of the adder, played by the test: connects, sends its name, reads `ack`, holds on. */
+export async function handoutAdderClient(port: number, name: string): Promise<{ acked: Promise<void>; quit(): void }> {
+  const socket = net.connect(port, '127.0.0.1')
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve())
+    socket.once('error', reject)
+  })
+  socket.write(name)
+  const acked = new Promise<void>((resolve) => {
+    let got = ''
+    socket.on('data', (d) => {
+      got += d.toString('utf8')
+      if (got.includes('ack')) resolve()
+    })
+  })
+  socket.on('error', () => {})
+  return { acked, quit: () => socket.end() }
 }

@@ -103,14 +103,10 @@ describe('src/main/index.ts', () => {
   // Comments do not count: only code can weaken the window.
   const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '')
 
-  it('creates one window whose webPreferences are SECURE_WEB_PREFERENCES plus the preload, nothing else', () => {
+  it('creates one window with windowOptions (SECURE_WEB_PREFERENCES plus the preload, nothing else)', () => {
     expect(code.match(/new BrowserWindow\(/g)).toHaveLength(1)
-    const prefs = code.match(/webPreferences:\s*\{([^}]*)\}/g)
-    expect(prefs).toHaveLength(1)
-    expect(prefs![0].replace(/\s+/g, ' ').replace(/,\s*\}$/, ' }')).toBe(
-      "webPreferences: { ...SECURE_WEB_PREFERENCES, preload: join(here, '../preload/index.cjs') }",
-    )
-    expect(code).toMatch(/import \{[^}]*\bSECURE_WEB_PREFERENCES\b[^}]*\} from '\.\/security'/)
+    expect(code).toContain("new BrowserWindow(windowOptions(join(here, '../preload/index.cjs')))")
+    expect(code).toMatch(/import \{[^}]*\bwindowOptions\b[^}]*\} from '\.\/security'/)
   })
 
   it('never overrides a security preference in code', () => {

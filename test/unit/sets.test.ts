@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { seeded } from '../helpers/rng'
-import {
-  dedup,
-  formatList,
-  intersection,
-  isDedupOf,
-  isIntersectionFor,
-  randomDedupList,
-  randomSet,
-} from '../../src/main/exercises/sets'
+import { formatList, randomDedupList, randomSet } from '../../src/shared/lab'
+import { dedup, intersection, isDedupOf, isIntersectionFor } from '../../src/main/exercises/sets'
 
 describe('dedup (Lab 1 task 2)', () => {
   it('keeps first-occurrence order and counts each duplicated value once', () => {

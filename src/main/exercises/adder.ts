@@ -7,7 +7,7 @@ import { ADDER_ACK } from '@shared/settings'
 import type { Expect } from '../wire/framer'
 import { parseAnswer, parsePair } from '../wire/parse'
 import { clean, quote, shorten, startsWithWord } from '../wire/text'
-import { randomInt } from './sets'
+import { randomInt } from '@shared/lab'
 import { serverError, type Action, type Incoming, type PeerContext, type PeerMachine } from './machine'
 
 const NAME: Expect = { kind: 'text' }
@@ -70,11 +70,6 @@ export class AdderServer implements PeerMachine {
     this.expect = null
     return named ? [{ do: 'print', text: `${this.name} closed the connection`, always: true }] : []
   }
-}
-
-/** `student-4821`: a base name plus a random suffix, unique per client instance. */
-export function adderName(base: string, rng: () => number): string {
-  return `${base}-${randomInt(rng, 1000, 9999)}`
 }
 
 type AdderClientState = 'ack' | 'ready' | 'answer' | 'over'

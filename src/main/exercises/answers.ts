@@ -9,7 +9,8 @@ import type { DuplicatesStyle } from '@shared/contract'
 import { listsIn, parseCounts, parseList } from '../wire/parse'
 import { clean, isPlainText, startsWithWord } from '../wire/text'
 import type { Incoming } from './machine'
-import { dedup, formatList } from './sets'
+import { formatList } from '@shared/lab'
+import { dedup } from './sets'
 
 export type Role = 'answer' | 'duplicates' | 'echo' | 'server-set' | 'unknown'
 

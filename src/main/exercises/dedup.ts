@@ -5,7 +5,8 @@
 import type { ExerciseResult } from '@shared/contract'
 import { describeWrongDuplicates, findLists, judgeDuplicates, pickAnswer } from './answers'
 import type { ListTask } from './list-exchange'
-import { dedup, formatList, isDedupOf } from './sets'
+import { formatList } from '@shared/lab'
+import { dedup, isDedupOf } from './sets'
 
 function describeDuplicates(duplicates: { value: number; count: number }[]): string {
   if (duplicates.length === 0) return 'Duplicates: [] (none)'

@@ -2,13 +2,13 @@
 
 import type { ClientParams } from '@shared/contract'
 import { DEFAULT_ACK, type Exercise } from '@shared/settings'
-import { AdderClient, AdderServer, adderName } from './adder'
+import { clientName, DEFAULT_CLIENT_BASE, randomDedupList, randomSet } from '@shared/lab'
+import { AdderClient, AdderServer } from './adder'
 import { dedupTask } from './dedup'
 import { GreetingClient, GreetingServer } from './greeting'
 import { intersectionTask } from './intersection'
 import { ListClient, ListServer } from './list-exchange'
 import type { PeerContext, PeerMachine } from './machine'
-import { randomDedupList, randomSet } from './sets'
 
 export interface ServerOptions {
   /** Intersection: the size of the server's own set. */
@@ -46,6 +46,6 @@ export function createClientMachine(exercise: Exercise, ctx: PeerContext, params
         ack,
       )
     case 'adder':
-      return new AdderClient(ctx, params.name ?? adderName('student', ctx.rng))
+      return new AdderClient(ctx, params.name ?? clientName(DEFAULT_CLIENT_BASE, ctx.rng))
   }
 }

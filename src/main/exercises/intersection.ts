@@ -5,7 +5,8 @@
 import type { ExerciseResult } from '@shared/contract'
 import { findLists, pickAnswer } from './answers'
 import type { ListTask } from './list-exchange'
-import { formatList, intersection, isIntersectionFor } from './sets'
+import { formatList } from '@shared/lab'
+import { intersection, isIntersectionFor } from './sets'
 
 export function intersectionTask(serverSet: () => number[]): ListTask {
   return {

@@ -7,7 +7,7 @@ import type { ClientPhase, ExerciseResult, WaitingReason } from '@shared/contrac
 import type { WireSettings } from '@shared/settings'
 import type { Expect } from '../wire/framer'
 import type { ListEncodingUsed } from '../wire/parse'
-import type { Rng } from './sets'
+import type { Rng } from '@shared/lab'
 
 export interface Incoming {
   bytes: Buffer

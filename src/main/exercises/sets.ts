@@ -1,29 +1,6 @@
-// The pure parts of Lab 1's tasks 2 and 3: drawing numbers, dedup, sorted intersection.
+// The pure parts of Lab 1's tasks 2 and 3: dedup and sorted intersection, and their checks (drawing is in @shared/lab).
 
-export type Rng = () => number
-
-/** A whole number in lo..hi inclusive. */
-export function randomInt(rng: Rng, lo: number, hi: number): number {
-  return lo + Math.floor(rng() * (hi - lo + 1))
-}
-
-/** Task 2: N is drawn in 25..100, then N numbers in 1..100 (repeats allowed: that is the point). */
-export function randomDedupList(rng: Rng, count?: number): number[] {
-  const n = count ?? randomInt(rng, 25, 100)
-  return Array.from({ length: n }, () => randomInt(rng, 1, 100))
-}
-
-/** Task 3: `size` distinct numbers in 1..100, in the order drawn. */
-export function randomSet(rng: Rng, size = 25): number[] {
-  const n = Math.max(0, Math.min(100, Math.floor(size)))
-  const pool = Array.from({ length: 100 }, (_, i) => i + 1)
-  // Partial Fisher-Yates: the first n of the pool are a uniform sample.
-  for (let i = 0; i < n; i++) {
-    const j = i + Math.floor(rng() * (100 - i))
-    ;[pool[i], pool[j]] = [pool[j], pool[i]]
-  }
-  return pool.slice(0, n)
-}
+import { formatList } from '@shared/lab'
 
 export interface DedupOutcome {
   /** First-occurrence order. */
@@ -68,9 +45,4 @@ export function isIntersectionFor(answer: readonly number[], mine: readonly numb
     if (i > 0 && answer[i] <= answer[i - 1]) return { ok: false, why: 'the numbers are not sorted ascending without repeats' }
   }
   return { ok: true }
-}
-
-/** `[3, 14, 15]`: valid JSON and a valid Python literal, as `str(list)` prints it. */
-export function formatList(values: readonly (number | bigint)[]): string {
-  return `[${values.join(', ')}]`
 }

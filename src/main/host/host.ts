@@ -15,7 +15,7 @@ import type {
 } from '@shared/contract'
 import { isLoopbackAddress, type Endpoint } from '@shared/endpoint'
 import { DEFAULT_LIMITS, DEFAULT_WIRE, type Exercise, type ServerLimits, type WireSettings } from '@shared/settings'
-import type { Rng } from '../exercises/sets'
+import type { Rng } from '@shared/lab'
 import { ExerciseClient } from '../net/client'
 import { UserError } from '../errors'
 import type { OwnServer } from '../net/client'
@@ -231,7 +231,7 @@ export class Host {
       throw new UserError('That connection is not open')
     },
     systemInterfaces: async () => listInterfaces(),
-    trafficExport: async ({ format, connId }) => exportTraffic(this.recorder, format, connId),
+    trafficExport: async (args) => exportTraffic(this.recorder, args),
     snapshot: async () => this.snapshot(),
     ...captureHandlers(() => this.capture),
   }

@@ -16,6 +16,7 @@ import type {
   Snapshot,
   TrafficMessage,
 } from '@shared/contract'
+import { TRAFFIC_LOG_MESSAGES } from '@shared/contract'
 import type { LimitName } from '@shared/settings'
 import type { ConnectionHandle, ConnectionPatch, ConnectionSink, LineLevel, NewConnection, SinkEvent } from '../sink'
 import { shorten } from '../wire/text'
@@ -168,7 +169,7 @@ export class Recorder implements ConnectionSink {
 
   constructor(options: RecorderOptions = {}) {
     this.opts = {
-      ringSize: 10_000,
+      ringSize: TRAFFIC_LOG_MESSAGES,
       ringBytes: 8 * 1024 * 1024,
       recentClosed: 2_000,
       batchMessages: 500,

@@ -3,7 +3,7 @@
 
 import { z } from 'zod'
 import { checkHostInput } from '@shared/endpoint'
-import type { CommandName } from '@shared/contract'
+import { TRAFFIC_EXPORT_SEQS_MAX, type CommandName } from '@shared/contract'
 import { captureSchemas } from '../capture/commands'
 import { EXERCISES, LIMIT_SETTINGS, WIRE_SETTINGS, type SettingDescriptor } from '@shared/settings'
 
@@ -100,7 +100,14 @@ export const commandSchemas = {
   manyClientsStop: z.object({ manyClientsId: id }).strict(),
   connectionClose: z.object({ connId: id }).strict(),
   systemInterfaces: none,
-  trafficExport: z.object({ format: z.enum(['json', 'text']), connId: id.optional() }).strict(),
+  trafficExport: z
+    .object({
+      format: z.enum(['json', 'text']),
+      connId: id.optional(),
+      many: z.boolean().optional(),
+      seqs: z.array(z.number().int().min(1)).max(TRAFFIC_EXPORT_SEQS_MAX).optional(),
+    })
+    .strict(),
   snapshot: none,
   ...captureSchemas,
 } satisfies Record<CommandName, z.ZodType>

@@ -7,8 +7,8 @@
 import { formatEndpoint, type Endpoint } from '@shared/endpoint'
 import { newManyClientsStats, type FailureGroup, type ManyClientsStats } from '@shared/contract'
 import type { WireSettings } from '@shared/settings'
-import { AdderClient, adderName } from '../exercises/adder'
-import type { Rng } from '../exercises/sets'
+import { clientName, type Rng } from '@shared/lab'
+import { AdderClient } from '../exercises/adder'
 import type { ConnectionSink } from '../sink'
 import { ExerciseClient, type OwnServer } from './client'
 import { nextId } from './ids'
@@ -67,7 +67,7 @@ export class ManyClients {
     const { host, port, wire, rng, baseName, thinkMs } = this.config
     this.launched++
     this.connecting++
-    const uniqueName = `${adderName(baseName, rng)}-${this.launched}`
+    const uniqueName = `${clientName(baseName, rng)}-${this.launched}`
     let settled = false
     let opened = false
     let waiting = false

@@ -9,7 +9,8 @@ import { ExercisePage } from './pages/ExercisePage'
 import { MachinePage } from './pages/MachinePage'
 import { ManyClientsPage } from './pages/ManyClientsPage'
 import { TrafficPage } from './pages/TrafficPage'
-import { useApp } from './store'
+import { EXERCISE_LIST } from './exercises'
+import { appStore, setSidebarCollapsed, setTheme, THEMES, useApp, type Theme } from './store'
 
 export type PageId = 'machine' | Exercise | 'many-clients' | 'connections' | 'traffic' | 'capture'
 
@@ -20,18 +21,11 @@ interface NavItem {
 
 const NAV: { group: string; items: NavItem[] }[] = [
   { group: 'Setup', items: [{ id: 'machine', label: 'This machine' }] },
-  {
-    group: 'Lab 1',
-    items: [
-      { id: 'greeting', label: 'Greeting' },
-      { id: 'dedup', label: 'Dedup' },
-      { id: 'intersection', label: 'Intersection' },
-    ],
-  },
+  { group: 'Lab 1', items: EXERCISE_LIST.filter((m) => m.lab === 'Lab 1').map((m) => ({ id: m.id, label: m.nav })) },
   {
     group: 'Lab 2',
     items: [
-      { id: 'adder', label: 'Adder' },
+      ...EXERCISE_LIST.filter((m) => m.lab === 'Lab 2').map((m) => ({ id: m.id, label: m.nav })),
       { id: 'many-clients', label: 'Many clients' },
     ],
   },
@@ -84,7 +78,7 @@ function NavBadge({ id }: { id: PageId }): ReactNode {
     if (id === 'connections') {
       let live = 0
       for (const k in s.connections) if (s.connections[k].state !== 'closed') live++
-      return live ? `ok|${live}` : ''
+      return live ? `count|${live}` : ''
     }
     if (id === 'traffic') {
       const n = s.traffic.length
@@ -92,12 +86,12 @@ function NavBadge({ id }: { id: PageId }): ReactNode {
     }
     if (id === 'many-clients') {
       const st = s.manyClientsId ? s.manyClients[s.manyClientsId] : undefined
-      return st?.running ? `ok|${st.connected}` : ''
+      return st?.running ? `count|${st.connected}` : ''
     }
     if (id === 'capture') {
       if (!s.capture?.running) return ''
       const n = Math.max(s.capture.packets, s.packets.length)
-      return `ok|${n > 999 ? `${Math.floor(n / 1000)}k` : n}`
+      return `count|${n > 999 ? `${Math.floor(n / 1000)}k` : n}`
     }
     if (id === 'machine') return ''
     const pane = s.panes[id]
@@ -114,19 +108,70 @@ function NavBadge({ id }: { id: PageId }): ReactNode {
   )
 }
 
-function Sidebar({ page }: { page: PageId }): ReactNode {
+const THEME_WORDS: Record<Theme, string> = { system: 'As the system', light: 'Light', dark: 'Dark' }
+
+/** The light/dark choice, kept with the settings (the system's by default). */
+function ThemeSelect(): ReactNode {
+  const theme = useApp((s) => s.settings.theme)
   return (
-    <nav className="sidebar" aria-label="Pages">
+    <label className="theme-select small">
+      <span>Theme</span>
+      <select value={theme} data-testid="theme-select" onChange={(e) => setTheme(appStore, e.target.value as Theme)}>
+        {THEMES.map((t) => (
+          <option key={t} value={t}>
+            {THEME_WORDS[t]}
+          </option>
+        ))}
+      </select>
+    </label>
+  )
+}
+
+/** The theme in force, on the document (`data-theme`), following the system while the choice is "system". */
+function useTheme(): void {
+  const theme = useApp((s) => s.settings.theme)
+  useEffect(() => {
+    const media = window.matchMedia?.('(prefers-color-scheme: dark)')
+    const apply = (): void => {
+      document.documentElement.dataset.theme = theme === 'system' ? (media?.matches ? 'dark' : 'light') : theme
+    }
+    apply()
+    media?.addEventListener('change', apply)
+    return () => media?.removeEventListener('change', apply)
+  }, [theme])
+}
+
+/** Below this width the sidebar starts folded. */
+const NARROW = 900
+
+function useNarrowStart(): void {
+  useEffect(() => {
+    if (window.innerWidth < NARROW) setSidebarCollapsed(appStore, true)
+  }, [])
+}
+
+function Sidebar({ page }: { page: PageId }): ReactNode {
+  const collapsed = useApp((s) => s.sidebarCollapsed)
+  return (
+    <nav className={`sidebar ${collapsed ? 'collapsed' : ''}`} aria-label="Pages" data-testid="sidebar">
       <div className="brand">
-        <span className="brand-mark" aria-hidden="true">
-          ⇄
-        </span>
-        <span className="brand-name">SocketLab</span>
+        <button
+          type="button"
+          className="btn ghost sidebar-toggle"
+          aria-expanded={!collapsed}
+          aria-label={collapsed ? 'Show the page names' : 'Fold the sidebar'}
+          title={collapsed ? 'Show the page names' : 'Fold the sidebar'}
+          data-testid="sidebar-toggle"
+          onClick={() => setSidebarCollapsed(appStore, !collapsed)}
+        >
+          <span aria-hidden="true">{collapsed ? '»' : '«'}</span>
+        </button>
+        {!collapsed && <span className="brand-name">SocketLab</span>}
         <LinkDot />
       </div>
       {NAV.map((g) => (
         <div className="nav-group" key={g.group}>
-          <div className="nav-group-title">{g.group}</div>
+          <div className="nav-group-title">{collapsed ? (SHORT_GROUP[g.group] ?? g.group) : g.group}</div>
           <ul>
             {g.items.map((item) => (
               <li key={item.id}>
@@ -134,19 +179,35 @@ function Sidebar({ page }: { page: PageId }): ReactNode {
                   href={`#/${item.id}`}
                   className={`nav-link ${page === item.id ? 'active' : ''}`}
                   aria-current={page === item.id ? 'page' : undefined}
+                  aria-label={collapsed ? item.label : undefined}
+                  title={collapsed ? item.label : undefined}
                   data-testid={`nav-${item.id}`}
                 >
-                  <span>{item.label}</span>
-                  <NavBadge id={item.id} />
+                  <span className="nav-label">{collapsed ? shortLabel(item.label) : item.label}</span>
+                  {!collapsed && <NavBadge id={item.id} />}
                 </a>
               </li>
             ))}
           </ul>
         </div>
       ))}
-      <div className="sidebar-foot small muted">Alt+1…{PAGE_IDS.length} switch pages</div>
+      {!collapsed && (
+        <div className="sidebar-foot small">
+          <ThemeSelect />
+          <div className="muted">Alt+1…{PAGE_IDS.length} switch pages</div>
+        </div>
+      )}
     </nav>
   )
+}
+
+/** A folded sidebar's group headings. */
+const SHORT_GROUP: Record<string, string> = { 'Lab 1': 'L1', 'Lab 2': 'L2', 'On the wire': 'Wire' }
+
+/** A folded sidebar's two letters for a page (`Gr`, `Dd`…). */
+function shortLabel(label: string): string {
+  const words = label.split(' ')
+  return words.length > 1 ? words[0][0] + words[1][0] : label.slice(0, 2)
 }
 
 function Page({ page }: { page: PageId }): ReactNode {
@@ -169,6 +230,8 @@ function Page({ page }: { page: PageId }): ReactNode {
 export function App(): ReactNode {
   const page = useRoute()
   useShortcuts()
+  useTheme()
+  useNarrowStart()
   useEffect(() => {
     document.querySelector<HTMLElement>('main')?.focus({ preventScroll: true })
   }, [page])

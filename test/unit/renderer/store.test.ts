@@ -13,16 +13,10 @@ import type {
   SocketLabBridge,
   TrafficMessage,
 } from '@shared/contract'
+import { regenerateName } from '@shared/lab'
 import { DEFAULT_LIMITS, DEFAULT_WIRE } from '@shared/settings'
 import { clientArgs, parseNumberList, plainError, serverArgs } from '@renderer/store/forms'
-import {
-  defaultSettings,
-  loadSettings,
-  mergeSettings,
-  regenerateName,
-  saveSettings,
-  SETTINGS_KEY,
-} from '@renderer/store/settings'
+import { defaultSettings, loadSettings, mergeSettings, saveSettings, SETTINGS_KEY } from '@renderer/store/settings'
 import { LIMITS, reduceBatch, reduceSnapshot } from '@renderer/store/state'
 import {
   applyBatch,
@@ -419,9 +413,7 @@ describe('forms and settings', () => {
   it('words host errors plainly', () => {
     expect(plainError('port: must be 0 to 65535', 'port')).toBe('Port must be 0 to 65535.')
     expect(plainError('host: enter a host name or IP address', 'host')).toBe('Host: enter a host name or IP address.')
-    expect(plainError('wire.paceMs: Invalid input: expected number, received null', 'paceMs')).toBe(
-      'Pacing gap must be a number.',
-    )
+    expect(plainError('wire.paceMs: Invalid input: expected number, received null', 'paceMs')).toBe('Pace must be a number.')
     expect(
       plainError('Port 12345 is already in use (another server, or one still closing). Stop it or choose another port.', 'port'),
     ).toBe('Port 12345 is already in use (another server, or one still closing). Stop it or choose another port.')
@@ -643,7 +635,7 @@ describe('capture', () => {
     applyBatch(store, batch({ messages: [msg('conn-1', 'in', 'other'), m] }))
     expect(focusMessage(store, m.seq, 4)).toBe(true)
     expect(store.getState().trafficFocus).toEqual({ seq: m.seq, packet: 4 })
-    expect(store.getState().trafficFilter).toEqual({ conn: 'conn-9', dir: 'all', text: '' })
+    expect(store.getState().trafficFilter).toEqual({ conn: 'conn-9', dir: 'all', text: '', source: 'exercises' })
     // A message no longer in the view: the focus is kept (Traffic says so), the filter left alone.
     expect(focusMessage(store, 99_999, 5)).toBe(false)
     expect(store.getState().trafficFilter.conn).toBe('conn-9')

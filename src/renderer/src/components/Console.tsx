@@ -10,7 +10,7 @@ const NO_LINES: ConsoleLine[] = []
 
 const Line = memo(function Line({ line }: { line: ConsoleLine }) {
   return (
-    <div className={`console-line ${line.level === 'error' ? 'is-error' : ''}`}>
+    <div className={`console-line is-${line.level}`} data-level={line.level}>
       <span className="console-time" aria-hidden="true">
         {formatTime(line.t)}
       </span>

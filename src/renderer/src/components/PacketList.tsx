@@ -3,9 +3,8 @@
 // Virtualised (only visible rows exist); each connection has its own colour on the left edge, the
 // handshake and teardown rows are tagged.
 
-import { memo, useCallback, useEffect, useRef, type ReactNode } from 'react'
-import { useVirtualizer } from '@tanstack/react-virtual'
-import { nextIndex, onListKey } from './listKeys'
+import { memo, type ReactNode } from 'react'
+import { VirtualList } from './VirtualList'
 import type { CapturedPacket } from '@shared/contract'
 import { flagsText, packetNote, phaseDetail } from '@shared/ladder-words'
 import { endpoint, messageSeqOf, PHASE_LABEL, relativeTime, type PacketRow } from '../packets'
@@ -93,91 +92,53 @@ interface PacketListProps {
   empty: ReactNode
 }
 
+const packetKey = (r: PacketRow): number => r.p.no
+const packetId = (r: PacketRow): string => `pkt-${r.p.no}`
+
 export function PacketList(p: PacketListProps): ReactNode {
-  const scroller = useRef<HTMLDivElement>(null)
-  // Follow new packets only once the student has scrolled to the end: a live capture must not push
-  // the handshake out of view while it is being read.
-  const atBottom = useRef(false)
   const t0 = p.rows.length ? p.rows[0].p.t : 0
-  const packetRows = p.rows
-  const getItemKey = useCallback((i: number) => packetRows[i].p.no, [packetRows])
-  const v = useVirtualizer({
-    count: p.rows.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => PACKET_ROW_HEIGHT,
-    overscan: 12,
-    getItemKey,
-  })
-
-  // Keep the newest packet in view while scrolled to the bottom, as a live capture goes on.
-  useEffect(() => {
-    if (atBottom.current && p.rows.length) v.scrollToIndex(p.rows.length - 1, { align: 'end' })
-  }, [p.rows.length, v])
-
-  // A packet selected elsewhere (the ladder, the step-through) is scrolled into view.
-  const selectedIndex = p.selectedNo === undefined ? -1 : p.rows.findIndex((r) => r.p.no === p.selectedNo)
-  useEffect(() => {
-    if (selectedIndex >= 0) v.scrollToIndex(selectedIndex, { align: 'auto' })
-  }, [selectedIndex, v])
-
-  const move = (delta: number): void => {
-    const list = p.rows
-    if (!list.length) return
-    const next = nextIndex(p.selectedNo === undefined ? -1 : list.findIndex((r) => r.p.no === p.selectedNo), delta, list.length)
-    p.onSelect(list[next].p)
-    v.scrollToIndex(next, { align: 'auto' })
-  }
-
+  const { onSelect, onMessage } = p
   return (
-    <div className="vlist-wrap packet-list">
-      <div className="vhead packet-head" aria-hidden="true">
-        <span>No.</span>
-        <span>Time</span>
-        <span>Source → Destination</span>
-        <span>Flags</span>
-        <span className="right">Seq</span>
-        <span className="right">Ack</span>
-        <span className="right">Len</span>
-        <span>What it is</span>
-        <span>Payload (text)</span>
-        <span>Traffic</span>
-      </div>
-      <div
-        ref={scroller}
-        className="vlist"
-        role="listbox"
-        aria-label="Captured packets"
-        tabIndex={0}
-        data-testid="packet-list"
-        aria-activedescendant={p.selectedNo !== undefined ? `pkt-${p.selectedNo}` : undefined}
-        onScroll={(e) => {
-          const el = e.currentTarget
-          atBottom.current =
-            el.scrollHeight > el.clientHeight && el.scrollHeight - el.scrollTop - el.clientHeight < PACKET_ROW_HEIGHT * 2
-        }}
-        onKeyDown={(e) => onListKey(e, move, () => p.onSelect(undefined))}
-      >
-        {p.rows.length === 0 ? (
-          <div className="vlist-empty">{p.empty}</div>
-        ) : (
-          <div style={{ height: v.getTotalSize(), position: 'relative' }}>
-            {v.getVirtualItems().map((item) => {
-              const row = p.rows[item.index]
-              return (
-                <Row
-                  key={row.p.no}
-                  row={row}
-                  t0={t0}
-                  top={item.start}
-                  selected={row.p.no === p.selectedNo}
-                  onSelect={p.onSelect}
-                  onMessage={p.onMessage}
-                />
-              )
-            })}
-          </div>
-        )}
-      </div>
-    </div>
+    <VirtualList
+      className="packet-list"
+      items={p.rows}
+      rowHeight={PACKET_ROW_HEIGHT}
+      itemKey={packetKey}
+      rowId={packetId}
+      selectedIndex={p.selectedNo === undefined ? -1 : p.rows.findIndex((r) => r.p.no === p.selectedNo)}
+      onSelect={(r) => onSelect(r?.p)}
+      label="Captured packets"
+      testid="packet-list"
+      empty={p.empty}
+      // A live capture must not push the handshake out of view while it is read: follow new packets only
+      // once the student has scrolled to the end; a packet picked in the ladder or the step is shown.
+      followAfterScroll
+      revealSelected
+      header={
+        <div className="vhead packet-head" aria-hidden="true">
+          <span>No.</span>
+          <span>Time</span>
+          <span>Source → Destination</span>
+          <span>Flags</span>
+          <span className="right">Seq</span>
+          <span className="right">Ack</span>
+          <span className="right">Len</span>
+          <span>What it is</span>
+          <span>Payload (text)</span>
+          <span>Traffic</span>
+        </div>
+      }
+      renderRow={(row, top) => (
+        <Row
+          key={row.p.no}
+          row={row}
+          t0={t0}
+          top={top}
+          selected={row.p.no === p.selectedNo}
+          onSelect={onSelect}
+          onMessage={onMessage}
+        />
+      )}
+    />
   )
 }

@@ -1,22 +1,37 @@
 // A virtualised list of messages (the Traffic view and a connection's timeline): only the visible
 // rows exist in the DOM, and each row re-renders only when its own message or connection changes.
 
-import { memo, useCallback, useEffect, useRef, type ReactNode } from 'react'
-import { useVirtualizer } from '@tanstack/react-virtual'
-import { nextIndex, onListKey } from './listKeys'
-import type { TrafficMessage } from '@shared/contract'
+import { memo, useCallback, type ReactNode } from 'react'
+import type { ConnectionInfo, TrafficMessage } from '@shared/contract'
 import { endpointText } from '@shared/endpoint'
 import { formatBytes, formatTime, oneLine } from '../format'
 import { useApp } from '../store'
+import { VirtualList } from './VirtualList'
 
 export const ROW_HEIGHT = 26
+
+/** Whose side a connection is and who is at its ends: `client alice-4821 → 127.0.0.1:12345`. */
+export function connWords(conn: ConnectionInfo): string {
+  const name = conn.clientName ? ` ${conn.clientName}` : ''
+  return conn.role === 'client'
+    ? `client${name} → ${endpointText(conn.remote)}`
+    : `server ← ${name ? `${name.trim()} ` : ''}${endpointText(conn.remote)}`
+}
 
 const ConnLabel = memo(function ConnLabel({ connId }: { connId: string }) {
   const conn = useApp((s) => s.connections[connId])
   if (!conn) return <span className="mono">{connId}</span>
   return (
-    <span className="mono" title={`${endpointText(conn.local)} ⇄ ${endpointText(conn.remote)}`}>
-      {connId} <span className="muted">{endpointText(conn.remote)}</span>
+    <span className="conn-label" title={`${connId}: ${endpointText(conn.local)} ⇄ ${endpointText(conn.remote)}`}>
+      <span className={`role-tag role-${conn.role}`} data-testid="traffic-role">
+        {conn.role}
+      </span>{' '}
+      {conn.clientName && (
+        <b className="conn-name" data-testid="traffic-name">
+          {conn.clientName}
+        </b>
+      )}{' '}
+      <span className="mono muted">{endpointText(conn.remote)}</span>
     </span>
   )
 })
@@ -84,89 +99,49 @@ interface TrafficListProps {
   empty: ReactNode
 }
 
+const messageKey = (m: TrafficMessage): number => m.seq
+const messageId = (m: TrafficMessage): string => `msg-${m.seq}`
+
 export function TrafficList(p: TrafficListProps): ReactNode {
-  const scroller = useRef<HTMLDivElement>(null)
-  const atBottom = useRef(true)
   const showConn = p.showConn ?? true
-  // A stable key function: a new one each render makes the virtualiser re-measure every row.
-  const messages = p.messages
-  const getItemKey = useCallback((i: number) => messages[i].seq, [messages])
-  const v = useVirtualizer({
-    count: p.messages.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-    getItemKey,
-  })
-
-  useEffect(() => {
-    if ((p.follow ?? true) && atBottom.current && p.messages.length) v.scrollToIndex(p.messages.length - 1, { align: 'end' })
-  }, [p.messages.length, p.follow, v])
-
-  const revealed = useRef(false)
-  useEffect(() => {
-    if (p.revealSeq === undefined || revealed.current) return
-    const i = p.messages.findIndex((m) => m.seq === p.revealSeq)
-    if (i < 0) return
-    revealed.current = true
-    atBottom.current = false
-    v.scrollToIndex(i, { align: 'center' })
-  }, [p.revealSeq, p.messages, v])
-
-  const move = (delta: number): void => {
-    const list = p.messages
-    if (!list.length) return
-    const next = nextIndex(p.selectedSeq === undefined ? -1 : list.findIndex((m) => m.seq === p.selectedSeq), delta, list.length)
-    p.onSelect(list[next])
-    v.scrollToIndex(next, { align: 'auto' })
-  }
-
+  const { messages, onSelect } = p
+  const reveal = p.revealSeq === undefined ? -1 : messages.findIndex((m) => m.seq === p.revealSeq)
+  const select = useCallback((m: TrafficMessage | undefined) => onSelect(m), [onSelect])
   return (
-    <div className="vlist-wrap">
-      <div className={`vhead traffic-head ${showConn ? '' : 'no-conn'}`} aria-hidden="true">
-        <span>Time</span>
-        <span>Dir</span>
-        {showConn && <span>Connection</span>}
-        <span className="right">Size</span>
-        <span>{p.hex ? 'Bytes (hex)' : 'Text'}</span>
-      </div>
-      <div
-        ref={scroller}
-        className="vlist"
-        role="listbox"
-        aria-label={p.label}
-        tabIndex={0}
-        data-testid={p.testid}
-        aria-activedescendant={p.selectedSeq !== undefined ? `msg-${p.selectedSeq}` : undefined}
-        onScroll={(e) => {
-          const el = e.currentTarget
-          atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < ROW_HEIGHT * 2
-        }}
-        onKeyDown={(e) => onListKey(e, move, () => p.onSelect(undefined))}
-      >
-        {p.messages.length === 0 ? (
-          <div className="vlist-empty">{p.empty}</div>
-        ) : (
-          <div style={{ height: v.getTotalSize(), position: 'relative' }}>
-            {v.getVirtualItems().map((item) => {
-              const m = p.messages[item.index]
-              return (
-                <Row
-                  key={m.seq}
-                  m={m}
-                  hex={p.hex}
-                  top={item.start}
-                  selected={m.seq === p.selectedSeq}
-                  showConn={showConn}
-                  onSelect={p.onSelect}
-                  onConn={p.onConn}
-                />
-              )
-            })}
-          </div>
-        )}
-      </div>
-    </div>
+    <VirtualList
+      items={messages}
+      rowHeight={ROW_HEIGHT}
+      itemKey={messageKey}
+      rowId={messageId}
+      selectedIndex={p.selectedSeq === undefined ? -1 : messages.findIndex((m) => m.seq === p.selectedSeq)}
+      onSelect={select}
+      follow={p.follow}
+      revealIndex={reveal >= 0 ? reveal : undefined}
+      label={p.label}
+      testid={p.testid}
+      empty={p.empty}
+      header={
+        <div className={`vhead traffic-head ${showConn ? '' : 'no-conn'}`} aria-hidden="true">
+          <span>Time</span>
+          <span>Dir</span>
+          {showConn && <span>Side and connection</span>}
+          <span className="right">Size</span>
+          <span>{p.hex ? 'Bytes (hex)' : 'Text'}</span>
+        </div>
+      }
+      renderRow={(m, top) => (
+        <Row
+          key={m.seq}
+          m={m}
+          hex={p.hex}
+          top={top}
+          selected={m.seq === p.selectedSeq}
+          showConn={showConn}
+          onSelect={p.onSelect}
+          onConn={p.onConn}
+        />
+      )}
+    />
   )
 }
 
@@ -179,6 +154,7 @@ export function MessageDetail({ m }: { m: TrafficMessage }): ReactNode {
       <div className="msg-meta">
         <b>#{m.seq}</b> · {formatTime(m.t)} · <span className={`dir-${m.dir}`}>{m.dir === 'in' ? 'received' : 'sent'}</span> ·{' '}
         {m.size} bytes · <span className="mono">{m.connId}</span>
+        {conn && <span data-testid="message-side"> · {connWords(conn)}</span>}
         {conn && (
           <span className="mono muted">
             {' '}

@@ -1,17 +1,18 @@
 // Connections: every live and recent connection with exact byte and message counts. Virtualised,
 // so a thousand clients scroll smoothly; select one for its message timeline, close it from here.
 
-import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
-import { useVirtualizer } from '@tanstack/react-virtual'
+import { memo, useCallback, useDeferredValue, useEffect, useMemo, useState, type ReactNode } from 'react'
 import type { ConnectionInfo, TrafficMessage } from '@shared/contract'
-import { endpointText } from '@shared/endpoint'
+import { endpointText, isLoopbackAddress } from '@shared/endpoint'
 import { isCapturePort } from '@shared/filters'
 import { FormError } from '../components/fields'
 import { ConnectionLadder } from '../components/LadderViews'
 import { MessageDetail, TrafficList } from '../components/TrafficList'
+import { VirtualList } from '../components/VirtualList'
 import { WiresharkFilters } from '../components/WiresharkFilters'
+import { exerciseModule } from '../exercises'
 import { downloadText, formatAge, formatBytes, formatCount } from '../format'
-import { appStore, formKey, selectConnection, setTrafficFilter, useActions, useApp } from '../store'
+import { appStore, formKey, selectConnection, setTrafficFilter, useActions, useApp, type AppState } from '../store'
 
 const ROW = 30
 
@@ -21,13 +22,6 @@ function idNumber(id: string): number {
   return m ? Number(m[1]) : 0
 }
 type Show = 'all' | 'live' | 'closed'
-
-const EXERCISE_SHORT: Record<string, string> = {
-  greeting: 'Greeting',
-  dedup: 'Dedup',
-  intersection: 'Intersection',
-  adder: 'Adder',
-}
 
 /** A clock for ages: one tick a second, shared by the visible rows. */
 function useNow(ms = 1000): number {
@@ -41,14 +35,15 @@ function useNow(ms = 1000): number {
 
 interface RowProps {
   c: ConnectionInfo
+  /** The name at the other end, when this app knows it (its own client's, or its own server's exercise). */
+  peer?: string
   selected: boolean
   now: number
   top: number
   onSelect(connId: string): void
-  onClose(connId: string): void
 }
 
-const ConnRow = memo(function ConnRow({ c, selected, now, top, onSelect, onClose }: RowProps) {
+const ConnRow = memo(function ConnRow({ c, peer, selected, now, top, onSelect }: RowProps) {
   const live = c.state !== 'closed'
   const age = (c.closedAt ?? now) - c.openedAt
   return (
@@ -64,15 +59,15 @@ const ConnRow = memo(function ConnRow({ c, selected, now, top, onSelect, onClose
       onClick={() => onSelect(c.connId)}
     >
       <span className={`c-role role-${c.role}`}>{c.role}</span>
-      <span className="c-ex">{EXERCISE_SHORT[c.exercise] ?? c.exercise}</span>
+      <span className="c-ex">{exerciseModule(c.exercise).nav}</span>
       <span className="c-addr mono" title={endpointText(c.local)}>
         {endpointText(c.local)}
       </span>
       <span className="c-addr mono" title={endpointText(c.remote)}>
         {endpointText(c.remote)}
       </span>
-      <span className="c-name" title={c.clientName}>
-        {c.clientName ?? ''}
+      <span className="c-name" title={peer} data-testid="conn-peer">
+        {peer ?? ''}
       </span>
       <span className={`c-state state-${c.state}`} title={c.closeReason}>
         {c.state}
@@ -84,26 +79,23 @@ const ConnRow = memo(function ConnRow({ c, selected, now, top, onSelect, onClose
         {c.counters.messagesIn} / {c.counters.messagesOut}
       </span>
       <span className="c-age mono">{formatAge(age)}</span>
-      <span className="c-act">
-        {live && (
-          <button
-            type="button"
-            className="btn ghost small"
-            tabIndex={-1}
-            data-testid="conn-close"
-            aria-label={`Close ${c.connId}`}
-            onClick={(e) => {
-              e.stopPropagation()
-              onClose(c.connId)
-            }}
-          >
-            Close
-          </button>
-        )}
-      </span>
     </div>
   )
 })
+
+/**
+ * Who is at the other end, in words: for a server's connection the client's name; for a client's, the
+ * name it goes by and the server it reached (`alice-4821 → our Adder server`).
+ */
+export function peerWords(c: ConnectionInfo, ownServer?: string): string | undefined {
+  if (c.role === 'server') return c.clientName
+  const to = ownServer ? `our ${ownServer} server` : undefined
+  if (c.clientName && to) return `${c.clientName} → ${to}`
+  return c.clientName ?? to
+}
+
+const connKey = (c: ConnectionInfo): string => c.connId
+const connRowId = (c: ConnectionInfo): string => `row-${c.connId}`
 
 export function ConnectionsPage(): ReactNode {
   const actions = useActions()
@@ -113,7 +105,6 @@ export function ConnectionsPage(): ReactNode {
   const [query, setQuery] = useState('')
   const q = useDeferredValue(query.trim().toLowerCase())
   const now = useNow()
-  const scroller = useRef<HTMLDivElement>(null)
 
   const all = useMemo(() => Object.values(connections), [connections])
   const live = useMemo(() => all.reduce((n, c) => n + (c.state !== 'closed' ? 1 : 0), 0), [all])
@@ -141,25 +132,9 @@ export function ConnectionsPage(): ReactNode {
     )
   }, [all, show, q])
 
-  const getItemKey = useCallback((i: number) => rows[i].connId, [rows])
-  const v = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW,
-    overscan: 10,
-    getItemKey,
-  })
-
   const onSelect = useCallback((connId: string) => selectConnection(appStore, connId), [])
-  const onClose = useCallback((connId: string) => void actions.closeConnection(connId), [actions])
-
-  const move = (delta: number): void => {
-    if (!rows.length) return
-    const i = selectedId ? rows.findIndex((c) => c.connId === selectedId) : -1
-    const next = Math.max(0, Math.min(rows.length - 1, i < 0 ? 0 : i + delta))
-    selectConnection(appStore, rows[next].connId)
-    v.scrollToIndex(next, { align: 'auto' })
-  }
+  // Which of our servers a client connection reached: the server whose local port it is connected to.
+  const ownServerName = useApp((s) => s.servers)
 
   const selected = selectedId ? connections[selectedId] : undefined
 
@@ -213,67 +188,62 @@ export function ConnectionsPage(): ReactNode {
         </span>
       </div>
       <FormError form={formKey.connections} fields={[]} />
-      <div className="vlist-wrap conn-list">
-        <div className="vhead conn-head" aria-hidden="true">
-          <span>Role</span>
-          <span>Exercise</span>
-          <span>Local</span>
-          <span>Remote</span>
-          <span>Peer name</span>
-          <span>State</span>
-          <span className="right">Bytes in/out</span>
-          <span className="right">Msgs in/out</span>
-          <span className="right">Age</span>
-          <span />
-        </div>
-        <div
-          ref={scroller}
-          className="vlist"
-          role="listbox"
-          aria-label="Connections"
-          tabIndex={0}
-          data-testid="conn-list"
-          aria-activedescendant={selectedId && rows.some((c) => c.connId === selectedId) ? `row-${selectedId}` : undefined}
-          onKeyDown={(e) => {
-            if (e.key === 'ArrowDown') move(1)
-            else if (e.key === 'ArrowUp') move(-1)
-            else if (e.key === 'PageDown') move(20)
-            else if (e.key === 'PageUp') move(-20)
-            else if (e.key === 'Home') move(-Infinity)
-            else if (e.key === 'End') move(Infinity)
-            else if (e.key === 'Delete' && selected && selected.state !== 'closed') void actions.closeConnection(selected.connId)
-            else if (e.key === 'Escape') selectConnection(appStore, undefined)
-            else return
-            e.preventDefault()
-          }}
-        >
-          {rows.length === 0 ? (
-            <div className="vlist-empty">
-              {all.length ? 'No connection matches the filter.' : 'No connections yet. Start a server or a client.'}
-            </div>
-          ) : (
-            <div style={{ height: v.getTotalSize(), position: 'relative' }}>
-              {v.getVirtualItems().map((item) => {
-                const c = rows[item.index]
-                return (
-                  <ConnRow
-                    key={c.connId}
-                    c={c}
-                    selected={c.connId === selectedId}
-                    now={now}
-                    top={item.start}
-                    onSelect={onSelect}
-                    onClose={onClose}
-                  />
-                )
-              })}
-            </div>
-          )}
-        </div>
-      </div>
+      <VirtualList
+        className="conn-list"
+        items={rows}
+        rowHeight={ROW}
+        itemKey={connKey}
+        rowId={connRowId}
+        selectedIndex={selectedId ? rows.findIndex((c) => c.connId === selectedId) : -1}
+        onSelect={(c) => selectConnection(appStore, c?.connId)}
+        follow={false}
+        label="Connections"
+        testid="conn-list"
+        empty={all.length ? 'No connection matches the filter.' : 'No connections yet. Start a server or a client.'}
+        onKey={(e) => {
+          if (e.key !== 'Delete' || !selected || selected.state === 'closed') return false
+          void actions.closeConnection(selected.connId)
+          return true
+        }}
+        header={
+          <div className="vhead conn-head" aria-hidden="true">
+            <span>Role</span>
+            <span>Exercise</span>
+            <span>Local</span>
+            <span>Remote</span>
+            <span>Name at the other end</span>
+            <span>State</span>
+            <span className="right">Bytes in/out</span>
+            <span className="right">Msgs in/out</span>
+            <span className="right">Age</span>
+          </div>
+        }
+        renderRow={(c, top) => (
+          <ConnRow
+            key={c.connId}
+            c={c}
+            peer={peerWords(c, ourServerAt(ownServerName, c))}
+            selected={c.connId === selectedId}
+            now={now}
+            top={top}
+            onSelect={onSelect}
+          />
+        )}
+      />
       {selected && <ConnectionDetail c={selected} now={now} />}
     </div>
   )
+}
+
+/** The exercise of our own server a client connection reached, when it reached one of ours. */
+function ourServerAt(servers: AppState['servers'], c: ConnectionInfo): string | undefined {
+  if (c.role !== 'client' || c.state === 'connecting') return undefined
+  for (const id in servers) {
+    const e = servers[id]
+    if (e.running && e.info.port === c.remote.port && isLoopbackAddress(c.remote.address))
+      return exerciseModule(e.info.exercise).nav
+  }
+  return undefined
 }
 
 /** The exercise (server's) port of a connection, the other end's port, and the remote address. */
@@ -286,8 +256,14 @@ function filterPorts(c: ConnectionInfo): { port: number; peerPort: number; remot
 
 function ConnectionDetail({ c, now }: { c: ConnectionInfo; now: number }): ReactNode {
   const actions = useActions()
-  const traffic = useApp((s) => s.traffic)
-  const messages = useMemo(() => traffic.filter((m) => m.connId === c.connId), [traffic, c.connId])
+  // A crowd's connections (both ends) are in Many clients' own log.
+  const own = useApp((s) => s.traffic)
+  const crowd = useApp((s) => s.manyTraffic)
+  const messages = useMemo(() => {
+    const mine = own.filter((m) => m.connId === c.connId)
+    return mine.length ? mine : crowd.filter((m) => m.connId === c.connId)
+  }, [own, crowd, c.connId])
+  const many = messages.length > 0 && messages[0].many === true
   const [hex, setHex] = useState(false)
   const [picked, setPicked] = useState<TrafficMessage | undefined>()
   const onSelect = useCallback((m: TrafficMessage | undefined) => setPicked(m), [])
@@ -298,7 +274,7 @@ function ConnectionDetail({ c, now }: { c: ConnectionInfo; now: number }): React
     <section className="panel conn-detail" data-testid="conn-detail" aria-label={`Connection ${c.connId}`}>
       <header className="pane-head">
         <h3>
-          <span className="mono">{c.connId}</span> <span className="muted">·</span> {c.role} of {EXERCISE_SHORT[c.exercise]}
+          <span className="mono">{c.connId}</span> <span className="muted">·</span> {c.role} of {exerciseModule(c.exercise).nav}
           {c.clientName && (
             <>
               {' '}
@@ -314,7 +290,7 @@ function ConnectionDetail({ c, now }: { c: ConnectionInfo; now: number }): React
             type="button"
             className="btn small"
             onClick={() => {
-              setTrafficFilter(appStore, { conn: c.connId, dir: 'all', text: '' })
+              setTrafficFilter(appStore, { conn: c.connId, dir: 'all', text: '', source: many ? 'many-clients' : 'exercises' })
               window.location.hash = '#/traffic'
             }}
             data-testid="conn-show-traffic"
@@ -325,7 +301,7 @@ function ConnectionDetail({ c, now }: { c: ConnectionInfo; now: number }): React
             type="button"
             className="btn small"
             onClick={async () => {
-              const file = await actions.exportTraffic('text', c.connId)
+              const file = await actions.exportTraffic({ format: 'text', connId: c.connId, ...(many ? { many: true } : {}) })
               if (file) downloadText(file.filename, file.content)
             }}
           >

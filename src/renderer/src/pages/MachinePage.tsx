@@ -7,7 +7,7 @@ import { CopyButton } from '../components/CopyButton'
 import { FormError } from '../components/fields'
 import { formKey, useActions, useApp } from '../store'
 
-function groupByInterface(list: NetworkInterfaceInfo[]): [string, NetworkInterfaceInfo[]][] {
+function groupByInterface(list: readonly NetworkInterfaceInfo[]): [string, NetworkInterfaceInfo[]][] {
   const groups = new Map<string, NetworkInterfaceInfo[]>()
   for (const i of list) {
     const g = groups.get(i.name)

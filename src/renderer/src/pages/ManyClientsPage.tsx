@@ -4,6 +4,7 @@ import { useEffect, useState, type ReactNode } from 'react'
 import { Console } from '../components/Console'
 import { bindFields, FieldRow, FormError, TextField } from '../components/fields'
 import { HostPortFields, PaneForm, StartStopButton, useBusy } from '../components/paneForm'
+import type { ManyClientsStats } from '@shared/contract'
 import { formatCount } from '../format'
 import { appStore, formKey, setManyClientsField, useActions, useApp } from '../store'
 import { useLiveCount } from './ServerPane'
@@ -34,6 +35,21 @@ function useRate(manyClientsId: string | undefined): number {
     return () => clearInterval(timer)
   }, [manyClientsId])
   return rate
+}
+
+/** The run's status in words: running, stopped by the student, every client failed, or done. */
+export function runLook(stats: ManyClientsStats): { tone: '' | 'ok' | 'err'; text: string } {
+  if (stats.running) return { tone: 'ok', text: 'Running' }
+  switch (stats.ended) {
+    case 'failed':
+      return { tone: 'err', text: 'Failed: no client got through' }
+    case 'finished':
+      return stats.errors
+        ? { tone: 'err', text: `Finished, ${formatCount(stats.errors)} failed` }
+        : { tone: 'ok', text: 'Finished' }
+    default:
+      return { tone: '', text: 'Stopped' }
+  }
 }
 
 function Stat({
@@ -154,8 +170,8 @@ export function ManyClientsPage(): ReactNode {
         <header className="pane-head">
           <h3 id="many-stats-h">Live counts</h3>
           {stats && (
-            <span className={`pill ${running ? 'ok' : ''}`} data-testid="many-state">
-              {running ? 'Running' : 'Stopped'}
+            <span className={`pill ${runLook(stats).tone}`} data-testid="many-state">
+              {runLook(stats).text}
             </span>
           )}
         </header>
@@ -167,6 +183,12 @@ export function ManyClientsPage(): ReactNode {
                 value={formatCount(stats.connected)}
                 testid="many-connected"
                 tone="ok"
+              />
+              <Stat
+                label="waiting their turn"
+                value={formatCount(stats.waiting)}
+                testid="many-waiting"
+                tone={stats.waiting ? 'warn' : undefined}
               />
               <Stat label="requests answered" value={formatCount(stats.answered)} testid="many-answered" />
               <Stat label="answers per second" value={formatCount(Math.round(rate))} testid="many-rate" />
@@ -197,9 +219,22 @@ export function ManyClientsPage(): ReactNode {
             <p className="small muted">
               Each client is a connection of its own: <a href="#/connections">see them in Connections</a>.
             </p>
-            {stats.failures[0]?.error && (
-              <div className="field-error" data-testid="many-last-error">
-                Last error: {stats.failures[0]?.error}
+            {stats.waiting > 0 && (
+              <p className="small warn-text" data-testid="many-waiting-note">
+                {formatCount(stats.waiting)} connected but not served yet: the server serves one client at a time (Lab 2, question
+                1). They are served as the others quit.
+              </p>
+            )}
+            {stats.failures.length > 0 && (
+              <div className="failure-groups" data-testid="many-failures" role="status">
+                <div className="small">{stats.ended === 'stopped' ? 'Before the stop:' : 'What went wrong:'}</div>
+                <ul>
+                  {stats.failures.map((g) => (
+                    <li key={g.error} className="field-error" data-testid="many-failure">
+                      {g.error} <b>×{formatCount(g.count)}</b>
+                    </li>
+                  ))}
+                </ul>
               </div>
             )}
           </>

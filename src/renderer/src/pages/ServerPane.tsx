@@ -7,26 +7,21 @@ import { Console } from '../components/Console'
 import { bindFields, FieldRow, FormError, SelectField, TextField } from '../components/fields'
 import { PaneForm, StartStopButton, useBusy } from '../components/paneForm'
 import { WIRE_FIELDS } from '../components/WirePanel'
-import { appStore, formKey, setCaptureForm, setExerciseField, useActions, useApp } from '../store'
+import { exerciseModule } from '../exercises'
+import { appStore, connIdsOf, formKey, setCaptureForm, setError, setExerciseField, useActions, useApp } from '../store'
 import { CopyButton } from '../components/CopyButton'
 import { neighbourOf, WiresharkFilters } from '../components/WiresharkFilters'
-
-const SERVER_FIELDS = ['host', 'port', 'oneAtATime', 'setSize', ...WIRE_FIELDS]
 
 const BIND_OPTIONS = [
   { value: 'all', label: 'All interfaces (0.0.0.0 and ::)' },
   { value: 'loopback', label: 'Loopback only (127.0.0.1)' },
 ] as const
 
-/** Live connections of one owner, derived from the store (never counted twice). */
+/** Live connections of one owner, from the index by owner (never counted twice). */
 export function useLiveCount(ownerId: string | undefined): number {
   return useApp((s) => {
-    if (!ownerId) return 0
     let n = 0
-    for (const id in s.connections) {
-      const c = s.connections[id]
-      if (c.ownerId === ownerId && c.state !== 'closed') n++
-    }
+    for (const id of connIdsOf(s, ownerId)) if (s.connections[id]?.state !== 'closed') n++
     return n
   })
 }
@@ -39,16 +34,63 @@ function useLanAddress(): string | undefined {
 /** The newest neighbour's machine among this server's connections (for its own Wireshark filter). */
 function useNeighbour(ownerId: string | undefined): string | undefined {
   return useApp((s) => {
-    if (!ownerId) return undefined
-    let best: { address: string; at: number } | undefined
-    for (const id in s.connections) {
-      const c = s.connections[id]
-      if (c.ownerId !== ownerId || (best && c.openedAt < best.at)) continue
-      const address = neighbourOf(c.remote.address)
-      if (address) best = { address, at: c.openedAt }
+    const ids = connIdsOf(s, ownerId)
+    for (let i = ids.length - 1; i >= 0; i--) {
+      const c = s.connections[ids[i]]
+      const address = c && neighbourOf(c.remote.address)
+      if (address) return address
     }
-    return best?.address
+    return undefined
   })
+}
+
+/** Where a server listens, in words: `all interfaces (0.0.0.0 and ::)` rather than `[::]`. */
+export function listenWords(address: string): ReactNode {
+  if (address === '::' || address === '0.0.0.0') return <>all interfaces (0.0.0.0 and ::)</>
+  if (address === '127.0.0.1' || address === '::1') return <>{address} (this machine only)</>
+  return <b className="mono">{address}</b>
+}
+
+/** Why a server stopped, in words (`Stopped.` for a stop the student asked for). */
+export function stoppedWords(reason: string): string {
+  if (reason === 'stopped') return 'Stopped.'
+  if (reason === 'not running') return 'Stopped while this page was away.'
+  return `Stopped: ${reason}.`
+}
+
+/** "Port 12345 is already in use by your Greeting server": buttons to stop that server or use the free port. */
+function PortInUseActions({ exercise }: { exercise: Exercise }): ReactNode {
+  const actions = useActions()
+  const error = useApp((s) => s.errors[formKey.server(exercise)])
+  const d = error?.detail?.kind === 'port-in-use' ? error.detail : undefined
+  if (!d || (!d.holder && !d.free)) return null
+  return (
+    <div className="fix-actions" data-testid="port-in-use-actions">
+      {d.holder && (
+        <button
+          type="button"
+          className="btn"
+          data-testid="port-stop-holder"
+          onClick={() => void actions.stopServerById(d.holder!.serverId)}
+        >
+          Stop it
+        </button>
+      )}
+      {d.free && (
+        <button
+          type="button"
+          className="btn"
+          data-testid="port-use-free"
+          onClick={() => {
+            setExerciseField(appStore, exercise, 'server', 'port', String(d.free))
+            setError(appStore, formKey.server(exercise), undefined)
+          }}
+        >
+          Use {d.free}
+        </button>
+      )}
+    </div>
+  )
 }
 
 export function ServerPane({ exercise }: { exercise: Exercise }): ReactNode {
@@ -66,6 +108,9 @@ export function ServerPane({ exercise }: { exercise: Exercise }): ReactNode {
   const set = <K extends keyof typeof server>(key: K, value: (typeof server)[K]): void =>
     setExerciseField(appStore, exercise, 'server', key, value)
   const bind = bindFields<'port' | 'setSize'>(server, set, form, running)
+  const module = exerciseModule(exercise)
+  const own = module.serverFields ?? []
+  const fields = ['host', 'port', 'oneAtATime', ...own, ...WIRE_FIELDS]
 
   const submit = (): Promise<void> => whileBusy(() => (running ? actions.stopServer(exercise) : actions.startServer(exercise)))
 
@@ -73,7 +118,12 @@ export function ServerPane({ exercise }: { exercise: Exercise }): ReactNode {
   const neighbourHost = info && server.bind === 'all' && lan ? lan : undefined
 
   return (
-    <section className="panel pane" aria-labelledby={`${exercise}-server-h`} data-testid="server-pane">
+    <section
+      className="panel pane server-side"
+      id={`${exercise}-server-pane`}
+      aria-labelledby={`${exercise}-server-h`}
+      data-testid="server-pane"
+    >
       <header className="pane-head">
         <h3 id={`${exercise}-server-h`}>Server</h3>
         {running ? (
@@ -87,7 +137,7 @@ export function ServerPane({ exercise }: { exercise: Exercise }): ReactNode {
         )}
       </header>
       <PaneForm onSubmit={() => void submit()}>
-        <FieldRow form={form} fields={['host', 'port', 'setSize']}>
+        <FieldRow form={form} fields={['host', 'port', ...own]}>
           <SelectField
             label="Listen on"
             value={server.bind}
@@ -100,10 +150,9 @@ export function ServerPane({ exercise }: { exercise: Exercise }): ReactNode {
             disabled={running}
           />
           <TextField label="Port" testid="server-port" numeric width="s" placeholder="12345" {...bind('port')} />
-          {exercise === 'intersection' && (
-            <TextField label="Own set size" testid="server-set-size" numeric width="xs" {...bind('setSize')} />
-          )}
+          {module.ServerControls && <module.ServerControls server={server} set={set} form={form} disabled={running} />}
         </FieldRow>
+        <PortInUseActions exercise={exercise} />
         <fieldset className="radios" disabled={running}>
           <legend>Clients</legend>
           <div className="radio-row">
@@ -139,16 +188,20 @@ export function ServerPane({ exercise }: { exercise: Exercise }): ReactNode {
           />
           {running && info && (
             <span className="status-text" data-testid="server-listening">
-              on <b className="mono">{info.address.includes(':') ? `[${info.address}]` : info.address}</b> port{' '}
+              on {listenWords(info.address)} port{' '}
               <b className="mono" data-testid="server-actual-port">
                 {info.port}
               </b>{' '}
               · {live} connected
             </span>
           )}
-          {!running && entry?.stoppedReason && <span className="status-text muted">Stopped ({entry.stoppedReason})</span>}
+          {!running && entry?.stoppedReason && (
+            <span className="status-text muted" data-testid="server-stopped-reason">
+              {stoppedWords(entry.stoppedReason)}
+            </span>
+          )}
         </div>
-        <FormError form={form} fields={SERVER_FIELDS} />
+        <FormError form={form} fields={fields} />
         {running && info && (
           <div className="hint">
             {neighbourHost ? (
@@ -188,7 +241,11 @@ export function ServerPane({ exercise }: { exercise: Exercise }): ReactNode {
         ownerId={serverId}
         testid="server-console"
         label="Server console"
-        empty="Start the server: what it prints appears here."
+        empty={
+          running
+            ? 'Listening: what the server prints when a client connects appears here.'
+            : 'Start the server: what it prints appears here.'
+        }
       />
     </section>
   )

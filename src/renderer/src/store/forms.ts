@@ -1,76 +1,16 @@
-// Forms to command arguments. Only the syntax is checked here (a number field holds a whole number,
-// a list parses); ranges and everything else are the host's job, and its errors come back with the
-// field they belong to.
+// Forms to command arguments. Only the syntax and the handout's ranges are checked here (a number
+// field holds a whole number, a list parses, a set has 1 to 100 numbers); everything else is the host's
+// job, and its errors come back with the field they belong to. Each exercise's own fields are turned
+// into parameters by its module (src/renderer/src/exercises).
 
 import type { ClientStartArgs, ServerStartArgs, ManyClientsStartArgs } from '@shared/contract'
+import { checkHostInput } from '@shared/endpoint'
 import { LIMIT_SETTINGS, WIRE_SETTINGS, type Exercise, type ServerLimits, type WireSettings } from '@shared/settings'
-import type { ClientForm, ExerciseSettings, FormOf, LimitsForm, ServerForm, ManyClientsForm, WireForm } from './settings'
+import { EXERCISE_FORMS } from '../exercises/forms'
+import { check, FIELD_LABELS, FieldError, numberIn, wholeNumber, type Checked } from './parse'
+import type { ExerciseSettings, FormOf, LimitsForm, ServerForm, ManyClientsForm, WireForm } from './settings'
 
-export type Checked<T> = { ok: true; value: T } | { ok: false; error: string; field: string }
-
-class FieldError extends Error {
-  constructor(
-    message: string,
-    readonly field: string,
-  ) {
-    super(message)
-  }
-}
-
-/** Words for every field name the host may return, for error messages. */
-export const FIELD_LABELS: Record<string, string> = {
-  host: 'Host',
-  port: 'Port',
-  localPort: 'Local port',
-  oneAtATime: 'Mode',
-  setSize: 'Server set size',
-  name: 'Name',
-  ack: 'Acknowledgement',
-  numbers: 'List',
-  count: 'Count',
-  size: 'Set size',
-  command: 'Command',
-  thinkMs: 'Pause',
-  baseName: 'Base name',
-  pairSeparator: 'Pair separator',
-  paceMs: 'Pacing gap',
-  quietMs: 'Quiet moment',
-  listEncoding: 'List encoding',
-  greetFirst: 'Greet first',
-  answerGreeting: 'Answer greeting',
-  lineMode: 'Line mode',
-  connectTimeoutMs: 'Connect timeout',
-  replyTimeoutMs: 'Reply timeout',
-  maxClients: 'Max clients',
-  maxMessageBytes: 'Max message size',
-  handshakeTimeoutMs: 'First-message timeout',
-  interface: 'Interface',
-}
-
-export function wholeNumber(text: string, field: string): number {
-  const t = text.trim()
-  if (!/^-?\d+$/.test(t))
-    throw new FieldError(`${FIELD_LABELS[field] ?? field} must be a whole number${t ? `, not "${t.slice(0, 20)}"` : ''}.`, field)
-  return Number(t)
-}
-
-function check<T>(build: () => T): Checked<T> {
-  try {
-    return { ok: true, value: build() }
-  } catch (err) {
-    if (err instanceof FieldError) return { ok: false, error: err.message, field: err.field }
-    throw err
-  }
-}
-
-/** `[3, 14, 15]`, `3 14 15`, `3,14,15`: every whole number in the text, in order. */
-export function parseNumberList(text: string): Checked<number[]> {
-  const tokens = text.split(/[\s,;[\](){}]+/).filter(Boolean)
-  if (tokens.length === 0) return { ok: false, error: 'Type at least one number, or press Regenerate.', field: 'numbers' }
-  const bad = tokens.find((t) => !/^-?\d+$/.test(t))
-  if (bad !== undefined) return { ok: false, error: `"${bad.slice(0, 20)}" is not a whole number.`, field: 'numbers' }
-  return { ok: true, value: tokens.map(Number) }
-}
+export { FIELD_LABELS, parseNumberList, wholeNumber, type Checked } from './parse'
 
 /** A form's text fields as numbers (checked), its choices as they are: generic over the settings table. */
 function fromForm<T>(form: FormOf<T>): T {
@@ -104,46 +44,32 @@ export function serverArgs(exercise: Exercise, s: ExerciseSettings, override?: P
     oneAtATime: form.oneAtATime,
     wire: wireFromForm(s.wire),
     limits: limitsFromForm(s.limits),
-    ...(exercise === 'intersection' ? { setSize: wholeNumber(form.setSize, 'setSize') } : {}),
+    ...EXERCISE_FORMS[exercise].serverParams?.(form),
   }))
 }
 
+/** The host box as typed, or what is wrong with it (`127.0.0.256`: each of the 4 numbers is 0–255). */
+function hostOf(text: string): string {
+  const checked = checkHostInput(text)
+  if (!checked.ok) throw new FieldError(checked.error, 'host')
+  return checked.host
+}
+
 export function clientArgs(exercise: Exercise, host: string, s: ExerciseSettings): Checked<ClientStartArgs> {
-  const form: ClientForm = s.client
-  return check(() => {
-    const args: ClientStartArgs = {
-      exercise,
-      host: host.trim(),
-      port: wholeNumber(form.port, 'port'),
-      wire: wireFromForm(s.wire),
-    }
-    switch (exercise) {
-      case 'greeting':
-        args.params = { ack: form.ack }
-        if (form.localPort.trim()) args.localPort = wholeNumber(form.localPort, 'localPort')
-        break
-      case 'dedup': {
-        const list = parseNumberList(form.numbers)
-        if (!list.ok) throw new FieldError(list.error, list.field)
-        args.params = { numbers: list.value }
-        break
-      }
-      case 'intersection':
-        args.params = { size: wholeNumber(form.size, 'size') }
-        break
-      case 'adder':
-        args.params = { name: form.name }
-        break
-    }
-    return args
-  })
+  return check(() => ({
+    exercise,
+    host: hostOf(host),
+    port: wholeNumber(s.client.port, 'port'),
+    wire: wireFromForm(s.wire),
+    ...EXERCISE_FORMS[exercise].clientParams(s.client),
+  }))
 }
 
 export function manyClientsArgs(host: string, form: ManyClientsForm, wire?: WireForm): Checked<ManyClientsStartArgs> {
   return check(() => ({
-    host: host.trim(),
+    host: hostOf(host),
     port: wholeNumber(form.port, 'port'),
-    count: wholeNumber(form.count, 'count'),
+    count: numberIn(form.count, 'count', 1, 1000),
     thinkMs: wholeNumber(form.thinkMs, 'thinkMs'),
     baseName: form.baseName,
     ...(wire ? { wire: wireFromForm(wire) } : {}),

@@ -2,6 +2,7 @@
 // Kept as typed (strings for numbers) so a half-typed field is never rewritten under the cursor,
 // and persisted in localStorage so the next launch starts where the last one ended.
 
+import { DEFAULT_CLIENT_BASE } from '@shared/lab'
 import {
   DEFAULT_ACK,
   DEFAULT_LIMITS,
@@ -12,6 +13,7 @@ import {
   type ServerLimits,
   type WireSettings,
 } from '@shared/settings'
+import { EXERCISE_FORMS } from '../exercises/forms'
 
 /** Number fields hold the text typed; booleans and choices hold their value. */
 export type FormOf<T> = { [K in keyof T]: T[K] extends number ? string : T[K] }
@@ -57,7 +59,12 @@ export interface ManyClientsForm {
   baseName: string
 }
 
+/** Light or dark, or as the system says. */
+export type Theme = 'system' | 'light' | 'dark'
+export const THEMES: readonly Theme[] = ['system', 'light', 'dark']
+
 export interface Settings {
+  theme: Theme
   /** The last host typed in any client form (shared: a neighbour's IP is typed once). */
   host: string
   exercises: Record<Exercise, ExerciseSettings>
@@ -71,39 +78,21 @@ function formOf<T extends object>(values: T): FormOf<T> {
 export const DEFAULT_WIRE_FORM: WireForm = formOf(DEFAULT_WIRE)
 export const DEFAULT_LIMITS_FORM: LimitsForm = formOf(DEFAULT_LIMITS)
 
-export function randomSuffix(rng: () => number = Math.random): string {
-  return String(1000 + Math.floor(rng() * 9000))
-}
-
-/** `student-4821` from `student-1234` or `student`: keep the base, draw a new 4-digit suffix. */
-export function regenerateName(name: string, rng: () => number = Math.random): string {
-  const base = name.trim().replace(/-\d{4}$/, '') || 'student'
-  return `${base}-${randomSuffix(rng)}`
-}
-
-/** Dedup: N in 25..100 numbers, each in 1..100 (duplicates likely, as the handout wants). */
-export function randomDedupNumbers(count?: number, rng: () => number = Math.random): number[] {
-  const n = count && count > 0 ? Math.min(count, 10_000) : 25 + Math.floor(rng() * 76)
-  return Array.from({ length: n }, () => 1 + Math.floor(rng() * 100))
-}
-
-export function formatNumbers(values: readonly number[]): string {
-  return `[${values.join(', ')}]`
+/** Every client field's default; each exercise's module sets its own (a drawn list, a name). */
+const CLIENT_DEFAULTS: ClientForm = {
+  port: String(HANDOUT_PORT),
+  localPort: '',
+  ack: DEFAULT_ACK,
+  name: DEFAULT_CLIENT_BASE,
+  count: '50',
+  numbers: '',
+  size: '25',
 }
 
 export function defaultExerciseSettings(exercise: Exercise): ExerciseSettings {
-  const numbers = exercise === 'dedup' ? randomDedupNumbers() : []
   return {
     server: { bind: 'all', port: String(HANDOUT_PORT), oneAtATime: false, setSize: '25' },
-    client: {
-      port: String(HANDOUT_PORT),
-      localPort: '',
-      ack: DEFAULT_ACK,
-      name: regenerateName('student'),
-      count: String(numbers.length || 50),
-      numbers: numbers.length ? formatNumbers(numbers) : '',
-      size: '25',
-    },
+    client: { ...CLIENT_DEFAULTS, ...EXERCISE_FORMS[exercise].clientDefaults() },
     wire: { ...DEFAULT_WIRE_FORM },
     limits: { ...DEFAULT_LIMITS_FORM },
   }
@@ -111,9 +100,10 @@ export function defaultExerciseSettings(exercise: Exercise): ExerciseSettings {
 
 export function defaultSettings(): Settings {
   return {
+    theme: 'system',
     host: '127.0.0.1',
     exercises: Object.fromEntries(EXERCISES.map((e) => [e, defaultExerciseSettings(e)])) as Record<Exercise, ExerciseSettings>,
-    manyClients: { port: String(HANDOUT_PORT), count: '50', thinkMs: '0', baseName: 'student' },
+    manyClients: { port: String(HANDOUT_PORT), count: '50', thinkMs: '0', baseName: DEFAULT_CLIENT_BASE },
   }
 }
 
@@ -136,6 +126,7 @@ export function mergeSettings(saved: unknown): Settings {
   const s = saved as Partial<Record<keyof Settings, unknown>>
   const exercises = (s.exercises ?? {}) as Record<string, Partial<Record<keyof ExerciseSettings, unknown>> | undefined>
   return {
+    theme: THEMES.includes(s.theme as Theme) ? (s.theme as Theme) : d.theme,
     host: typeof s.host === 'string' ? s.host : d.host,
     manyClients: pick(d.manyClients, s.manyClients),
     exercises: Object.fromEntries(

@@ -6,9 +6,10 @@ import {
   newManyClientsStats,
   type CaptureExportKind,
   type CommandResult,
+  type ErrorDetail,
   type EventBatch,
   type SocketLabBridge,
-  type TrafficFormat,
+  type TrafficExportArgs,
 } from '@shared/contract'
 import type { Exercise } from '@shared/settings'
 import type { BridgeLink } from '../bridge'
@@ -21,6 +22,7 @@ import {
   type ServerForm,
   type Settings,
   type ManyClientsForm,
+  type Theme,
 } from './settings'
 import {
   initialState,
@@ -51,6 +53,34 @@ export const formKey = {
 
 export function applyBatch(store: AppStore, batch: EventBatch): void {
   store.setState((s) => reduceBatch(s, batch))
+  clearFixedErrors(store, batch)
+}
+
+/**
+ * A message goes when its cause is fixed: "nothing is listening" once a server listens on that port,
+ * "port in use" once the server holding it stopped.
+ */
+function clearFixedErrors(store: AppStore, batch: EventBatch): void {
+  const started = new Set<number>()
+  const stopped = new Set<string>()
+  for (const e of batch.events) {
+    if (e.type === 'server-started') started.add(e.server.port)
+    else if (e.type === 'server-stopped') stopped.add(e.serverId)
+  }
+  if (!started.size && !stopped.size) return
+  const errors = store.getState().errors
+  let next: Record<string, FormError | undefined> | null = null
+  for (const [form, e] of Object.entries(errors)) {
+    if (!e?.cause) continue
+    const fixed =
+      (e.cause === 'nothing-listening' && e.port !== undefined && started.has(e.port)) ||
+      (e.cause === 'port-in-use' &&
+        e.detail?.kind === 'port-in-use' &&
+        !!e.detail.holder &&
+        stopped.has(e.detail.holder.serverId))
+    if (fixed) (next ??= { ...errors })[form] = undefined
+  }
+  if (next) store.setState({ errors: next })
 }
 
 export function setError(store: AppStore, form: string, error: FormError | undefined): void {
@@ -111,6 +141,19 @@ export function setTrafficFilter(store: AppStore, patch: Partial<TrafficFilter>)
   store.setState((s) => ({ trafficFilter: { ...s.trafficFilter, ...patch } }))
 }
 
+export function setTheme(store: AppStore, theme: Theme): void {
+  updateSettings(store, (s) => ({ ...s, theme }))
+}
+
+export function setSidebarCollapsed(store: AppStore, collapsed: boolean): void {
+  store.setState({ sidebarCollapsed: collapsed })
+}
+
+/** The Traffic view has read the message it was opened on. */
+export function clearTrafficFocus(store: AppStore): void {
+  if (store.getState().trafficFocus) store.setState({ trafficFocus: undefined })
+}
+
 export function selectConnection(store: AppStore, connId: string | undefined): void {
   store.setState({ selectedConn: connId })
 }
@@ -124,10 +167,11 @@ export function setCaptureForm(store: AppStore, patch: Partial<CaptureForm>): vo
  * selected. False when the message has left the Traffic view's window.
  */
 export function focusMessage(store: AppStore, seq: number, packet: number): boolean {
-  const m = store.getState().traffic.find((x) => x.seq === seq)
+  const st = store.getState()
+  const m = st.traffic.find((x) => x.seq === seq) ?? st.manyTraffic.find((x) => x.seq === seq)
   store.setState((s) => ({
     trafficFocus: { seq, packet },
-    trafficFilter: m ? { conn: m.connId, dir: 'all', text: '' } : s.trafficFilter,
+    trafficFilter: m ? { conn: m.connId, dir: 'all', text: '', source: m.many ? 'many-clients' : 'exercises' } : s.trafficFilter,
   }))
   return !!m
 }
@@ -148,6 +192,8 @@ export function capturePort(s: Pick<AppState, 'captureForm' | 'servers'>): strin
 export interface Actions {
   startServer(ex: Exercise): Promise<boolean>
   stopServer(ex: Exercise): Promise<void>
+  /** Stop one of our servers by id (the "Stop it" of a port held by another exercise's server). */
+  stopServerById(serverId: string): Promise<void>
   runClient(ex: Exercise): Promise<boolean>
   stopClient(ex: Exercise): Promise<void>
   sendCommand(ex: Exercise, command: string): Promise<boolean>
@@ -156,7 +202,7 @@ export interface Actions {
   /** Start (or reuse) the adder server on this machine and aim Many clients at it. */
   adderServerForManyClients(): Promise<boolean>
   closeConnection(connId: string): Promise<void>
-  exportTraffic(format: TrafficFormat, connId?: string): Promise<{ filename: string; content: string } | null>
+  exportTraffic(args: TrafficExportArgs): Promise<{ filename: string; content: string; count: number } | null>
   loadInterfaces(): Promise<void>
   resync(): Promise<void>
   /** Ask whether tshark can capture here (and on which interfaces). */
@@ -180,7 +226,7 @@ export function createActions(store: AppStore, bridge: SocketLabBridge): Actions
       result = { ok: false, error: err instanceof Error ? err.message : String(err) }
     }
     if (result.ok) return result.value
-    setError(store, form, { error: plainError(result.error, result.field), field: result.field })
+    setError(store, form, errorOf(result))
     return null
   }
 
@@ -218,6 +264,10 @@ export function createActions(store: AppStore, bridge: SocketLabBridge): Actions
       const entry = get().servers[id]
       if (entry?.running)
         store.setState((s) => ({ servers: { ...s.servers, [id]: { ...entry, running: false, stoppedReason: 'stopped' } } }))
+    },
+
+    async stopServerById(serverId) {
+      await run(formKey.connections, () => bridge.serverStop({ serverId }))
     },
 
     async runClient(ex) {
@@ -299,8 +349,8 @@ export function createActions(store: AppStore, bridge: SocketLabBridge): Actions
       await run(formKey.connections, () => bridge.connectionClose({ connId }))
     },
 
-    async exportTraffic(format, connId) {
-      return run(formKey.traffic, () => bridge.trafficExport(connId ? { format, connId } : { format }))
+    async exportTraffic(args) {
+      return run(formKey.traffic, () => bridge.trafficExport(args))
     },
 
     async loadInterfaces() {
@@ -363,6 +413,20 @@ export function createActions(store: AppStore, bridge: SocketLabBridge): Actions
       return { filename: file.filename, blob: new Blob(parts, { type: file.mime }) }
     },
   }
+}
+
+/** A failed command's error for the store: in plain words, with the facts to offer a fix and to clear it later. */
+function errorOf(result: { error: string; field?: string; detail?: ErrorDetail }): FormError {
+  const base = { error: plainError(result.error, result.field), field: result.field }
+  const d = result.detail
+  if (d?.kind === 'port-in-use') return { ...base, detail: d, cause: 'port-in-use', port: d.port }
+  if (d?.kind === 'connect-failed')
+    return {
+      ...base,
+      detail: d,
+      ...(d.diagnosis.code === 'refused' ? { cause: 'nothing-listening' as const, port: d.diagnosis.facts.port } : {}),
+    }
+  return base
 }
 
 function sameCaptureStarted(s: AppState, startedAt: number): boolean {

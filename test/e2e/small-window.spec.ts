@@ -1,0 +1,72 @@
+// An 800×600 window: the sidebar folds, the server and client panes are tabs, nothing scrolls sideways
+// and no name or column is cut.
+
+import type { Locator, Page } from '@playwright/test'
+import { expect, test } from './fixtures'
+import { clientPane, docShot, go, open, runClient, serverPane, startServer, stopServer } from './ui'
+
+/** Nothing in the main column scrolls sideways. */
+async function expectNoSideways(page: Page): Promise<void> {
+  const over = await page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('.main, .main *')]
+      .filter((el) => el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'hidden')
+      .filter((el) => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX))
+      .map((el) => el.className || el.tagName),
+  )
+  expect(over).toEqual([])
+}
+
+/** The text of an element is shown whole (not cut with an ellipsis). */
+async function expectWhole(locator: Locator): Promise<void> {
+  const cut = await locator.evaluateAll((els) =>
+    els.filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => el.textContent),
+  )
+  expect(cut).toEqual([])
+}
+
+test('at 800×600: a folded sidebar, the panes as tabs, no sideways scrolling, whole names', async ({ page, app }) => {
+  await page.setViewportSize({ width: 800, height: 600 })
+  await open(page, app, 'adder')
+  const sidebar = page.getByTestId('sidebar')
+  await expect(sidebar).toHaveClass(/collapsed/)
+  expect((await sidebar.boundingBox())!.width).toBeLessThan(80)
+  await page.getByTestId('sidebar-toggle').click()
+  await expect(sidebar).not.toHaveClass(/collapsed/)
+  await page.getByTestId('sidebar-toggle').click()
+  await expect(sidebar).toHaveClass(/collapsed/)
+
+  // Server and client are two tabs: the client's controls are one click away, never below the fold.
+  await expect(serverPane(page)).toBeVisible()
+  await expect(clientPane(page)).toBeHidden()
+  const port = await startServer(page)
+  await page.getByTestId('tab-client').click()
+  await expect(clientPane(page)).toBeVisible()
+  await expect(serverPane(page)).toBeHidden()
+  const name = 'a-rather-long-student-name-4821'
+  await clientPane(page).getByTestId('adder-name').fill(name)
+  await runClient(page, '127.0.0.1', port)
+  await expect(clientPane(page).getByTestId('client-state')).toHaveText('Connected')
+  const run = await clientPane(page).getByTestId('client-stop').boundingBox()
+  expect(run!.y + run!.height).toBeLessThan(600)
+  await clientPane(page).getByTestId('adder-a').click()
+  await expect(clientPane(page).getByTestId('client-console')).toContainText('answer received from Server')
+  await expectNoSideways(page)
+  await docShot(page, 'small-window')
+
+  await go(page, 'connections')
+  await expect(page.getByTestId('conn-row').first()).toBeVisible()
+  await expectNoSideways(page)
+  await expectWhole(page.getByTestId('conn-peer').filter({ hasText: name }))
+
+  await go(page, 'traffic')
+  await expect(page.getByTestId('traffic-row').first()).toBeVisible()
+  await expectNoSideways(page)
+  await expectWhole(page.locator('.traffic-head > span'))
+
+  await go(page, 'adder')
+  await page.getByTestId('tab-client').click()
+  await clientPane(page).getByTestId('adder-q').click()
+  await expect(clientPane(page).getByTestId('client-state')).toHaveText('Done')
+  await page.getByTestId('tab-server').click()
+  await stopServer(page)
+})
