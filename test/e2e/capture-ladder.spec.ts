@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Locator, Page } from '@playwright/test'
 import { expect, test } from './fixtures'
-import { go, open, SCREENSHOTS, serverPane, startServer, stopServer } from './ui'
+import { go, open, SCREENSHOTS, serverPane, shot, startServer, stopServer } from './ui'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const GREETING = 'Thank you for connecting'
@@ -205,6 +205,13 @@ test.describe('with tshark', () => {
     await arrows(resultLadder).filter({ hasText: ACK }).click()
     await expect(page.getByTestId('result-ladder-detail')).toContainText(`“${ACK}”`)
     await page.getByTestId('results').screenshot({ path: join(SCREENSHOTS, 'result-ladder.png') })
+    // A small window: the packet list scrolls inside itself, the diagram shrinks to fit.
+    await page.setViewportSize({ width: 800, height: 600 })
+    await go(page, 'capture')
+    await expect(arrows(diagram(page))).toHaveCount(count)
+    await shot(page, 'capture-narrow', { fit: false })
+    await page.setViewportSize({ width: 1360, height: 860 })
+    await go(page, 'greeting')
     await stopServer(page)
   })
 

@@ -95,5 +95,19 @@ test('without tshark the ladder is drawn from socket events on Capture, Connecti
   const resultLadder = page.getByTestId('results').getByTestId('result-ladder')
   await expect(resultLadder).toHaveAttribute('data-source', 'socket-events')
   await expect(resultLadder.getByTestId('ladder-payload')).toHaveText([`"${GREETING}"`, `"${ACK}"`])
+
+  // In an 800×600 window the diagram shrinks to fit: nothing on the Capture page scrolls sideways.
+  await page.setViewportSize({ width: 800, height: 600 })
+  await go(page, 'capture')
+  await expect(page.getByTestId('capture-ladder-diagram')).toBeVisible()
+  const sideways = await page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('.main *')]
+      .filter((el) => el.scrollWidth > el.clientWidth + 1 && ['auto', 'scroll'].includes(getComputedStyle(el).overflowX))
+      .map((el) => el.className || el.tagName),
+  )
+  expect(sideways).toEqual([])
+  await shot(page, 'capture-narrow-no-tshark', { fit: false })
+  await page.setViewportSize({ width: 1360, height: 860 })
+  await go(page, 'greeting')
   await stopServer(page)
 })
