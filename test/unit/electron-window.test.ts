@@ -4,9 +4,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { SECURE_WEB_PREFERENCES, windowOptions } from '../../../src/main/security'
+import { SECURE_WEB_PREFERENCES, windowOptions } from '../../src/main/security'
 
-const root = resolve(__dirname, '../../..')
+const root = resolve(__dirname, '../..')
 
 describe('the window options', () => {
   const options = windowOptions('/app/out/preload/index.cjs')
