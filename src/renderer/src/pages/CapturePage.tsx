@@ -35,6 +35,12 @@ import {
 
 const FORM_FIELDS = ['port', 'interface']
 
+/** Where a saved file went: the browser puts it in its downloads; the desktop window asks where. */
+function savedLine(filename: string, size: number): string {
+  const where = window.socketlab ? 'where you chose' : 'to your downloads folder'
+  return `Saved ${filename} (${formatBytes(size)}) ${where}.`
+}
+
 /** `lo` → what it is for, in the lab's terms (the host says which kind each interface is). */
 function interfaceLabel(i: CaptureInterface): string {
   if (i.kind === 'any') return `${i.name} (every interface at once)`
@@ -357,7 +363,7 @@ function Exports({ onSaved }: { onSaved(what: string): void }): ReactNode {
       const file = await actions.saveCapture(what)
       if (!file) return
       downloadBlob(file.filename, file.blob)
-      onSaved(`Saved ${file.filename} (${formatBytes(file.blob.size)}) to your downloads folder.`)
+      onSaved(savedLine(file.filename, file.blob.size))
     } finally {
       setBusy(null)
     }
@@ -400,7 +406,7 @@ function SocketEventExports({
     const filename = `socketlab-port${port}-${kind === 'sheet' ? 'answer-sheet.html' : 'ladder.svg'}`
     const blob = new Blob([content], { type: kind === 'sheet' ? 'text/html' : 'image/svg+xml' })
     downloadBlob(filename, blob)
-    onSaved(`Saved ${filename} (${formatBytes(blob.size)}) to your downloads folder.`)
+    onSaved(savedLine(filename, blob.size))
   }
   return (
     <div className="panel capture-exports btn-group" role="group" aria-label="Export the diagram">
