@@ -5,7 +5,7 @@
 // same connection's ladder in Connections and beside the Result; a reload keeps the running capture in
 // the form. Saves docs/screenshots/ladder.png for the README.
 
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -211,6 +211,48 @@ test.describe('with tshark', () => {
     await expect(arrows(diagram(page))).toHaveCount(count)
     await shot(page, 'capture-narrow', { fit: false })
     await page.setViewportSize({ width: 1360, height: 860 })
+    await go(page, 'greeting')
+    await stopServer(page)
+  })
+
+  test('a reset: a Python client that aborts with SO_LINGER 0 is marked on the ladder, the list and the step', async ({
+    page,
+    app,
+  }) => {
+    test.setTimeout(90_000)
+    await open(page, app, 'greeting')
+    const port = await startServer(page)
+    await startCapture(page, port)
+    const py = spawn(
+      'python3',
+      [
+        '-c',
+        [
+          'import socket, struct, sys',
+          "s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))",
+          's.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))',
+          'print(s.recv(1024).decode())',
+          's.close()',
+        ].join('\n'),
+        String(port),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    )
+    const code = await new Promise<number | null>((r) => py.once('close', r))
+    expect(code).toBe(0)
+    const reset = rows(page).and(page.locator('[data-phase="reset"]'))
+    await expect(reset).toHaveCount(1, { timeout: 15_000 })
+    await expect(reset.getByTestId('packet-tag')).toHaveText('Reset')
+    await expect(reset).toHaveAttribute('data-from', 'client')
+    await page.getByTestId('capture-stop').click()
+    const d = diagram(page)
+    const bracket = d.locator('[data-testid="ladder-bracket"][data-kind="reset"]')
+    const no = await reset.getAttribute('data-no')
+    await expect(bracket).toHaveText(`Reset (RST): the connection was aborted (packet ${no})`)
+    const arrow = arrows(d).and(page.locator('[data-phase="reset"]'))
+    await arrow.click()
+    await expect(page.getByTestId('step-title')).toHaveText('Reset — RST from the client')
+    await expect(page.locator(`#pkt-${no}`)).toHaveAttribute('aria-selected', 'true')
     await go(page, 'greeting')
     await stopServer(page)
   })
