@@ -215,7 +215,7 @@ test.describe('with tshark', () => {
     await stopServer(page)
   })
 
-  test('a reset: a Python client that aborts with SO_LINGER 0 is marked on the ladder, the list and the step', async ({
+  test('a reset: a Python client that aborts (SO_LINGER 0) is marked on the ladder, the list and the step', async ({
     page,
     app,
   }) => {
@@ -223,21 +223,9 @@ test.describe('with tshark', () => {
     await open(page, app, 'greeting')
     const port = await startServer(page)
     await startCapture(page, port)
-    const py = spawn(
-      'python3',
-      [
-        '-c',
-        [
-          'import socket, struct, sys',
-          "s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))",
-          's.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))',
-          'print(s.recv(1024).decode())',
-          's.close()',
-        ].join('\n'),
-        String(port),
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    )
+    const py = spawn('python3', [join(root, 'test', 'peers', 'greeting_abort_client.py'), '--port', String(port)], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    })
     const code = await new Promise<number | null>((r) => py.once('close', r))
     expect(code).toBe(0)
     const reset = rows(page).and(page.locator('[data-phase="reset"]'))

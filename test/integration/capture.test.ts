@@ -28,6 +28,7 @@ import { ConnectionTracker } from '../../src/main/capture/tracker'
 import { toTrafficMessage } from '../../src/main/host/recorder'
 import { clientEnded, ok, watchedHost, type Watched } from '../helpers/host'
 import { writePcap } from '../helpers/pcap'
+import { runPython } from '../helpers/python'
 import { parseSvg } from '../helpers/xml'
 
 const tshark = findTshark()
@@ -351,26 +352,9 @@ describe.skipIf(!tsharkAvailable)(`capture with tshark${reason}`, () => {
   it('a reset: a Python client that closes with SO_LINGER 0 sends RST, labelled and bracketed so', async () => {
     const { srv, w } = await serverWithCapture('greeting')
     // Asynchronously: the server runs in this very process and must keep serving meanwhile.
-    const py = spawn(
-      'python3',
-      [
-        '-c',
-        [
-          'import socket, struct, sys',
-          "s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))",
-          's.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))',
-          'print(s.recv(1024).decode())',
-          's.close()',
-        ].join('\n'),
-        String(srv.port),
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    )
-    let stdout = ''
-    py.stdout.on('data', (d) => (stdout += d))
-    const [code] = await once(py, 'close')
-    expect(code).toBe(0)
-    expect(stdout.trim()).toBe('Thank you for connecting')
+    const py = await runPython('greeting_abort_client.py', ['--port', String(srv.port)])
+    expect(py.code).toBe(0)
+    expect(py.stdout.trim()).toBe('Thank you for connecting')
     await w.waitUntil(() => packetsOf(w.events).some((p) => p.phase === 'reset'), 'the reset')
     ok(await w.host.call('captureStop', {}))
     const packets = packetsOf(w.events)
