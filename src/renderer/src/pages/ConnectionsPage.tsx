@@ -36,7 +36,7 @@ function useNow(ms = 1000): number {
 interface RowProps {
   c: ConnectionInfo
   /** The name at the other end, when this app knows it (its own client's, or its own server's exercise). */
-  peer?: string
+  peer?: { name?: string; to?: string }
   selected: boolean
   now: number
   top: number
@@ -66,8 +66,14 @@ const ConnRow = memo(function ConnRow({ c, peer, selected, now, top, onSelect }:
       <span className="c-addr mono" title={endpointText(c.remote)}>
         {endpointText(c.remote)}
       </span>
-      <span className="c-name" title={peer} data-testid="conn-peer">
-        {peer ?? ''}
+      <span className="c-name" title={[peer?.name, peer?.to && `→ ${peer.to}`].filter(Boolean).join(' ')} data-testid="conn-peer">
+        {peer?.name}
+        {peer?.to && (
+          <>
+            {' '}
+            <span className="peer-to">→ {peer.to}</span>
+          </>
+        )}
       </span>
       <span className={`c-state state-${c.state}`} title={c.closeReason}>
         {c.state}
@@ -84,14 +90,12 @@ const ConnRow = memo(function ConnRow({ c, peer, selected, now, top, onSelect }:
 })
 
 /**
- * Who is at the other end, in words: for a server's connection the client's name; for a client's, the
- * name it goes by and the server it reached (`alice-4821 → our Adder server`).
+ * Who is at the other end: for a server's connection the client's name; for a client's, the name it
+ * goes by and the server it reached (`alice-4821`, then `→ our Adder server`).
  */
-export function peerWords(c: ConnectionInfo, ownServer?: string): string | undefined {
-  if (c.role === 'server') return c.clientName
-  const to = ownServer ? `our ${ownServer} server` : undefined
-  if (c.clientName && to) return `${c.clientName} → ${to}`
-  return c.clientName ?? to
+export function peerOf(c: ConnectionInfo, ownServer?: string): { name?: string; to?: string } | undefined {
+  const to = c.role === 'client' && ownServer ? `our ${ownServer} server` : undefined
+  return c.clientName || to ? { name: c.clientName, to } : undefined
 }
 
 const connKey = (c: ConnectionInfo): string => c.connId
@@ -168,7 +172,7 @@ export function ConnectionsPage(): ReactNode {
           </label>
           <input
             id="conn-filter"
-            placeholder="Filter: address, name, role, exercise (words combine)"
+            placeholder="Filter: address, name, role (words combine)"
             value={query}
             onChange={(e) => setQuery(e.target.value)}
             data-testid="conn-filter"
@@ -222,7 +226,7 @@ export function ConnectionsPage(): ReactNode {
           <ConnRow
             key={c.connId}
             c={c}
-            peer={peerWords(c, ourServerAt(ownServerName, c))}
+            peer={peerOf(c, ourServerAt(ownServerName, c))}
             selected={c.connId === selectedId}
             now={now}
             top={top}
