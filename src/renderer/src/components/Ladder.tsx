@@ -73,7 +73,8 @@ export const Ladder = memo(function Ladder({ ladder: whole, heading, selected, o
         viewBox={`0 0 ${layout.width} ${layout.height}`}
         width={layout.width}
         height={layout.height}
-        role="img"
+        // A group, not an image: its arrows are buttons (each named by the words on it).
+        role="group"
         aria-label={`Ladder diagram. ${heading}`}
       >
         <defs>
@@ -157,7 +158,6 @@ export const Ladder = memo(function Ladder({ ladder: whole, heading, selected, o
               role={onSelect ? 'button' : undefined}
               tabIndex={onSelect ? 0 : undefined}
               aria-pressed={onSelect ? isSelected : undefined}
-              aria-label={`${a.no !== undefined ? `Packet ${a.no}, ` : ''}${flagsText(a.flags)} from the ${a.from}, ${a.len} bytes`}
               onClick={() => pick(a)}
               onKeyDown={(e) => onKey(e, a)}
             >
