@@ -34,7 +34,7 @@ export function exportTraffic(
     return `${new Date(m.t).toISOString()}  ${m.connId}  ${peer}  ${m.size} B  ${JSON.stringify(m.text)}`
   })
   const header = [
-    ...(wanted ? [`# the ${messages.length} messages the Traffic view's filter showed`] : []),
+    ...(wanted ? [`# the ${messages.length} message${messages.length === 1 ? '' : 's'} the Traffic view's filter showed`] : []),
     ...(recorder.ringDropped ? [`# ${recorder.ringDropped} older messages were dropped from the bounded log`] : []),
   ]
   return { filename: `${base}.txt`, content: [...header, ...lines].join('\n') + '\n', count: messages.length }

@@ -71,7 +71,7 @@ function PortInUseActions({ exercise }: { exercise: Exercise }): ReactNode {
           type="button"
           className="btn"
           data-testid="port-stop-holder"
-          onClick={() => void actions.stopServerById(d.holder!.serverId)}
+          onClick={() => void actions.stopServerById(d.holder!.serverId, formKey.server(exercise))}
         >
           Stop it
         </button>

@@ -192,8 +192,8 @@ export function capturePort(s: Pick<AppState, 'captureForm' | 'servers'>): strin
 export interface Actions {
   startServer(ex: Exercise): Promise<boolean>
   stopServer(ex: Exercise): Promise<void>
-  /** Stop one of our servers by id (the "Stop it" of a port held by another exercise's server). */
-  stopServerById(serverId: string): Promise<void>
+  /** Stop one of our servers by id (the "Stop it" of a port held by another exercise's server); errors go to `form`. */
+  stopServerById(serverId: string, form: string): Promise<void>
   runClient(ex: Exercise): Promise<boolean>
   stopClient(ex: Exercise): Promise<void>
   sendCommand(ex: Exercise, command: string): Promise<boolean>
@@ -266,8 +266,8 @@ export function createActions(store: AppStore, bridge: SocketLabBridge): Actions
         store.setState((s) => ({ servers: { ...s.servers, [id]: { ...entry, running: false, stoppedReason: 'stopped' } } }))
     },
 
-    async stopServerById(serverId) {
-      await run(formKey.connections, () => bridge.serverStop({ serverId }))
+    async stopServerById(serverId, form) {
+      await run(form, () => bridge.serverStop({ serverId }))
     },
 
     async runClient(ex) {
