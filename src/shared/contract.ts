@@ -493,8 +493,11 @@ export interface CapturedPacket {
   connIds?: string[]
 }
 
-/** What can be exported from a capture: the .pcapng, the answer sheet (HTML), the ladder (SVG), or all of them (zip). */
-export type CaptureExportKind = 'pcapng' | 'sheet' | 'diagram' | 'bundle'
+/**
+ * What can be exported from a capture: the .pcapng, the answer sheet (HTML), the ladder (SVG), the ladder
+ * as a picture (PNG, where the host can draw one), or all of them (zip).
+ */
+export type CaptureExportKind = 'pcapng' | 'sheet' | 'diagram' | 'png' | 'bundle'
 
 /** A file prepared by captureSave, read in chunks with captureRead (or streamed over HTTP in browser mode). */
 export interface CaptureFile {

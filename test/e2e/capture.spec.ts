@@ -138,8 +138,11 @@ test('capture: the handshake, both texts linked to Traffic, the teardown, and th
   const fins = teardown.filter({ has: page.getByTestId('packet-flags').getByText(/FIN/) })
   await expect(fins).toHaveCount(2)
   await expect(fins.getByTestId('packet-tag')).toHaveText(['Teardown', 'Teardown'])
-  const finNotes = await fins.getByTestId('packet-note').allTextContents()
-  expect(finNotes.map((n) => /FIN from (\w+)/.exec(n)?.[1]).sort()).toEqual(['client', 'server'])
+  // Each side's own FIN: the sender is a fact of the row, its words follow from it.
+  const finFrom = await fins.evaluateAll((els) => els.map((e) => e.getAttribute('data-from')))
+  expect([...finFrom].sort()).toEqual(['client', 'server'])
+  for (const [i, side] of finFrom.entries())
+    await expect(fins.nth(i).getByTestId('packet-note')).toContainText(`FIN from ${side}`)
   await expect(teardown.last().getByTestId('packet-note')).toContainText('last ACK')
 
   // "What you are looking at" tells the same story for this connection.

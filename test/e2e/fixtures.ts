@@ -110,11 +110,12 @@ export function contextCookie(app: { port: number; cookie: SessionCookie }) {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export const test = base.extend<{}, { app: WebApp }>({
+export const test = base.extend<{}, { app: WebApp; engineEnv: NodeJS.ProcessEnv }>({
+  /** Extra environment for the engine of a spec's worker: `test.use({ engineEnv: { SOCKETLAB_TSHARK: '/nowhere' } })`. */
+  engineEnv: [{}, { scope: 'worker', option: true }],
   app: [
-    // eslint-disable-next-line no-empty-pattern
-    async ({}, use) => {
-      const engine = await startEngine()
+    async ({ engineEnv }, use) => {
+      const engine = await startEngine({ env: engineEnv })
       try {
         const cookie = await signIn(engine.signInUrl)
         await use({ url: `${engine.origin}/`, port: engine.port, origin: engine.origin, cookie, output: engine.output })

@@ -28,6 +28,7 @@ import { ConnectionTracker } from '../../src/main/capture/tracker'
 import { toTrafficMessage } from '../../src/main/host/recorder'
 import { clientEnded, ok, watchedHost, type Watched } from '../helpers/host'
 import { writePcap } from '../helpers/pcap'
+import { runPython } from '../helpers/python'
 import { parseSvg } from '../helpers/xml'
 
 const tshark = findTshark()
@@ -351,26 +352,9 @@ describe.skipIf(!tsharkAvailable)(`capture with tshark${reason}`, () => {
   it('a reset: a Python client that closes with SO_LINGER 0 sends RST, labelled and bracketed so', async () => {
     const { srv, w } = await serverWithCapture('greeting')
     // Asynchronously: the server runs in this very process and must keep serving meanwhile.
-    const py = spawn(
-      'python3',
-      [
-        '-c',
-        [
-          'import socket, struct, sys',
-          "s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))",
-          's.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))',
-          'print(s.recv(1024).decode())',
-          's.close()',
-        ].join('\n'),
-        String(srv.port),
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    )
-    let stdout = ''
-    py.stdout.on('data', (d) => (stdout += d))
-    const [code] = await once(py, 'close')
-    expect(code).toBe(0)
-    expect(stdout.trim()).toBe('Thank you for connecting')
+    const py = await runPython('greeting_abort_client.py', ['--port', String(srv.port)])
+    expect(py.code).toBe(0)
+    expect(py.stdout.trim()).toBe('Thank you for connecting')
     await w.waitUntil(() => packetsOf(w.events).some((p) => p.phase === 'reset'), 'the reset')
     ok(await w.host.call('captureStop', {}))
     const packets = packetsOf(w.events)
@@ -896,6 +880,13 @@ describe.skipIf(!tsharkAvailable)(`capture files and errors${reason}`, () => {
         (n) => `${base}/${n}`,
       ),
     )
+    // The diagram alone as a picture (the Capture page's "Diagram (PNG)"); an unknown kind is refused by name.
+    const png = ok(await w.host.call('captureSave', { what: 'png' }))
+    expect(png).toMatchObject({ mime: 'image/png' })
+    expect(png.filename).toMatch(/^socketlab-port23461-\d{8}-\d{6}-ladder\.png$/)
+    expect((await readAll(w, png.fileId)).subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a')
+    const refused = await w.host.call('captureSave', { what: 'gif' } as never)
+    expect(refused).toMatchObject({ ok: false, field: 'what' })
     const exported = capture.fileFor(zip.fileId)!.path
     ok(await w.host.call('captureStart', { port: 23462, interface: 'lo' }))
     expect(existsSync(first)).toBe(false)

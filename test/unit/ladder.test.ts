@@ -7,32 +7,14 @@ import { describe, expect, it } from 'vitest'
 import type { CapturedPacket, ConnectionInfo, TcpFlag, TrafficMessage } from '@shared/contract'
 import { ladderFromPackets, ladderFromSocketEvents, laddersFromPackets, socketTrace, type Ladder } from '@shared/ladder'
 import { answerSheet, transcriptText } from '@shared/ladder-sheet'
+import { connectionHeading, layoutLadder } from '@shared/ladder-layout'
 import { ladderSvgDocument, wrapText, xmlText } from '@shared/ladder-svg'
+import { capturedPacket, CLIENT, SERVER } from '../helpers/captured'
 import { parseSvg } from '../helpers/xml'
-
-const CLIENT = { address: '127.0.0.1', port: 40000 }
-const SERVER = { address: '127.0.0.1', port: 12345 }
 
 let no = 0
 function pkt(from: 'client' | 'server', flags: TcpFlag[], facts: Partial<CapturedPacket> = {}, payload = ''): CapturedPacket {
-  no++
-  return {
-    no,
-    t: 1_700_000_000_000 + no * 10,
-    src: from === 'client' ? CLIENT : SERVER,
-    dst: from === 'client' ? SERVER : CLIENT,
-    stream: 0,
-    flags,
-    seq: 0,
-    ack: 0,
-    rawSeq: 0,
-    rawAck: 0,
-    len: Buffer.byteLength(payload),
-    payload,
-    phase: payload ? 'data' : 'ack',
-    from,
-    ...facts,
-  }
+  return capturedPacket(++no, from, flags, facts, payload)
 }
 
 /** The greeting exchange as tshark captures it on the loopback (11 packets). */
@@ -315,5 +297,27 @@ describe('the answer sheet and the transcript', () => {
     const transcript = transcriptText([ladder])
     expect(transcript).toContain('server → client    24 bytes  "Thank you for connecting"')
     expect(transcript).toContain('client → server    26 bytes  "It was nice talking to you"')
+  })
+})
+
+describe('the screen and the file draw one layout', () => {
+  it('every arrow, text, call and bracket of the layout is in the SVG, at the same place', () => {
+    const l = ladderFromPackets(greeting())
+    const layout = layoutLadder(l, connectionHeading(l, 0, 1))
+    const svg = ladderSvgDocument([l])
+    const texts = parseSvg(svg).texts
+    expect(layout.arrows).toHaveLength(11)
+    for (const r of layout.arrows) {
+      expect(svg).toContain(`<text x="${r.label.x}" y="${r.label.y}" `)
+      expect(svg).toContain(`x1="${r.line.x1}" y1="${r.line.y1}" x2="${r.line.x2}" y2="${r.line.y2}"`)
+      expect(texts).toContain(r.label.text)
+      for (const c of r.calls) expect(texts).toContain(c.text)
+    }
+    const payloads = layout.arrows.flatMap((r) => r.text.map((t) => t.text))
+    expect(payloads).toEqual(['"Thank you for connecting"', '"It was nice talking to you"'])
+    for (const p of payloads) expect(texts).toContain(p)
+    for (const b of layout.brackets) expect(texts).toContain(b.label.text)
+    expect(layout.brackets.map((b) => b.label.text)).toEqual(['Three-way handshake (packets 1–3)', 'Teardown (packets 8–11)'])
+    expect(texts).toContain(layout.heading.text)
   })
 })

@@ -30,7 +30,7 @@ export const captureSchemas = {
     })
     .strict(),
   captureStop: none,
-  captureSave: z.object({ what: z.enum(['pcapng', 'sheet', 'diagram', 'bundle']).optional() }).strict(),
+  captureSave: z.object({ what: z.enum(['pcapng', 'sheet', 'diagram', 'png', 'bundle']).optional() }).strict(),
   captureRead: z
     .object({
       fileId: z.string().regex(/^[0-9a-f]{24}$/, 'is not a file id'),

@@ -22,7 +22,7 @@ import type { EventSink } from '../sink'
 import { StartError } from '../net/server'
 import { checkAvailability, toCaptureAvailability, type Availability } from './availability'
 import { removeAtExit, removeNow } from './cleanup'
-import { makeEvidence, writeBundleZip } from './evidence'
+import { diagramPng, makeEvidence, writeBundleZip } from './evidence'
 import type { RawPacket } from './fields'
 import { PreparedFiles } from './files'
 import { isCapturePort, type Platform } from './filters'
@@ -341,6 +341,12 @@ class TsharkCapture implements TsharkCaptureService {
         return this.prepared.add({ path: target, filename: `${base}-evidence.zip`, mime: 'application/zip', temporary: true })
       }
       const e = makeEvidence(input)
+      if (what === 'png') {
+        const png = await diagramPng(e, s.info.port)
+        if (!png.ok) throw new CaptureError(`No PNG of the diagram here: ${png.reason}. The SVG opens in any browser.`)
+        writeFileSync(target, png.png)
+        return this.prepared.add({ path: target, filename: `${base}-ladder.png`, mime: 'image/png', temporary: true })
+      }
       if (what === 'sheet') {
         writeFileSync(target, e.sheet)
         return this.prepared.add({ path: target, filename: `${base}-answer-sheet.html`, mime: 'text/html', temporary: true })

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import type { CapturedPacket } from '@shared/contract'
 import { parseEndpoint as splitEndpoint, isLoopbackAddress } from '@shared/endpoint'
 import { connectionDisplayFilter, filterAddress } from '@shared/filters'
-import { hostPlatform, neighbourOf } from '@renderer/components/WiresharkFilters'
+import { neighbourOf } from '@renderer/components/WiresharkFilters'
 import type { TcpFlag } from '@shared/contract'
 import { packetNote, phaseDetail } from '@shared/ladder-words'
 import { base64ToBytes, connectionStories, packetRows, sideOf } from '@renderer/packets'
@@ -121,11 +121,5 @@ describe('shared Wireshark filters', () => {
     expect(neighbourOf('127.0.0.1')).toBeUndefined()
     expect(neighbourOf('my-laptop')).toBeUndefined()
     expect(neighbourOf('10.0.0.7')).toBe('10.0.0.7')
-  })
-
-  it('the window’s operating system decides the loopback caveat', () => {
-    expect(hostPlatform('Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/140')).toBe('win32')
-    expect(hostPlatform('Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7)')).toBe('darwin')
-    expect(hostPlatform('Mozilla/5.0 (X11; Linux x86_64)')).toBe('linux')
   })
 })

@@ -35,6 +35,8 @@ const Row = memo(function Row({ row, t0, top, selected, onSelect, onMessage }: R
       data-no={p.no}
       data-flags={flagsText(p.flags)}
       data-phase={phase}
+      data-from={p.from}
+      data-retransmits={p.retransmits}
       data-conn={row.key}
       onClick={() => onSelect(p)}
     >
@@ -108,6 +110,10 @@ export function PacketList(p: PacketListProps): ReactNode {
       label="Captured packets"
       testid="packet-list"
       empty={p.empty}
+      // A live capture must not push the handshake out of view while it is read: follow new packets only
+      // once the student has scrolled to the end; a packet picked in the ladder or the step is shown.
+      followAfterScroll
+      revealSelected
       header={
         <div className="vhead packet-head" aria-hidden="true">
           <span>No.</span>

@@ -25,6 +25,10 @@ export interface VirtualListProps<T> {
   className?: string
   /** Keep the newest row in view while scrolled to the bottom (default true). */
   follow?: boolean
+  /** Follow only once the user has scrolled to the bottom, not from the start (the first rows stay in view). */
+  followAfterScroll?: boolean
+  /** Scroll the selected row into view whenever the selection changes (it may be picked outside the list). */
+  revealSelected?: boolean
   /** Scroll this row into view once (a row opened from elsewhere). */
   revealIndex?: number
   /** More keys (Delete closes a connection); true when handled. */
@@ -33,7 +37,7 @@ export interface VirtualListProps<T> {
 
 export function VirtualList<T>(p: VirtualListProps<T>): ReactNode {
   const scroller = useRef<HTMLDivElement>(null)
-  const atBottom = useRef(true)
+  const atBottom = useRef(!p.followAfterScroll)
   const { items, itemKey } = p
   // A stable key function: a new one each render makes the virtualiser re-measure every row.
   const getItemKey = useCallback((i: number) => itemKey(items[i]), [items, itemKey])
@@ -58,6 +62,11 @@ export function VirtualList<T>(p: VirtualListProps<T>): ReactNode {
     v.scrollToIndex(p.revealIndex, { align: 'center' })
   }, [p.revealIndex, v])
 
+  const revealSelected = p.revealSelected ?? false
+  useEffect(() => {
+    if (revealSelected && p.selectedIndex >= 0) v.scrollToIndex(p.selectedIndex, { align: 'auto' })
+  }, [revealSelected, p.selectedIndex, v])
+
   const move = (delta: number): void => {
     if (!items.length) return
     const next = nextIndex(p.selectedIndex, delta, items.length)
@@ -80,7 +89,8 @@ export function VirtualList<T>(p: VirtualListProps<T>): ReactNode {
         aria-activedescendant={selected !== undefined ? p.rowId(selected) : undefined}
         onScroll={(e) => {
           const el = e.currentTarget
-          atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < p.rowHeight * 2
+          atBottom.current =
+            el.scrollHeight > el.clientHeight && el.scrollHeight - el.scrollTop - el.clientHeight < p.rowHeight * 2
         }}
         onKeyDown={(e) => {
           if (p.onKey?.(e)) {

@@ -10,20 +10,10 @@ import {
   howTo,
   loopbackHint,
   neighbourDisplayFilter,
-  type Platform,
 } from '@shared/filters'
 import { isLoopbackAddress } from '@shared/endpoint'
+import { useHostPlatform } from './captureStatus'
 import { CopyButton } from './CopyButton'
-
-/**
- * The operating system the engine runs on. The window is always on the same machine as the engine
- * (the Electron window, or browser mode on 127.0.0.1), so the browser's own system is the answer.
- */
-export function hostPlatform(ua: string = typeof navigator === 'undefined' ? '' : navigator.userAgent): Platform {
-  if (/Windows/i.test(ua)) return 'win32'
-  if (/Macintosh|Mac OS X/i.test(ua)) return 'darwin'
-  return 'linux'
-}
 
 /** A neighbour's address worth a filter of its own: an IP address that is not this machine's loopback. */
 export function neighbourOf(address: string | undefined): string | undefined {
@@ -60,12 +50,28 @@ interface Props {
   note?: string
   /** One line: the filters only, the loopback caveat as the title's tooltip (Connections detail). */
   compact?: boolean
+  /**
+   * Whether the traffic is on the loopback (both programs on this machine), so the loopback caveat
+   * applies; default: unless there is a neighbour. The Capture page passes its interface's kind.
+   */
+  loopback?: boolean
   children?: ReactNode
 }
 
-export function WiresharkFilters({ port, neighbour, peerPort, testid, note, compact = false, children }: Props): ReactNode {
-  const platform = hostPlatform()
+export function WiresharkFilters({
+  port,
+  neighbour,
+  peerPort,
+  testid,
+  note,
+  compact = false,
+  loopback,
+  children,
+}: Props): ReactNode {
+  // The host's own platform (it says so with its capture facts), never guessed from the window.
+  const platform = useHostPlatform()
   const n = neighbourOf(neighbour)
+  const hint = platform && (loopback ?? !n) ? loopbackHint(platform) : undefined
   let connection: string | undefined
   try {
     connection = peerPort ? connectionDisplayFilter(port, peerPort, n) : undefined
@@ -108,7 +114,7 @@ export function WiresharkFilters({ port, neighbour, peerPort, testid, note, comp
   if (compact) {
     return (
       <div className="wireshark compact" data-testid={testid} aria-label="Wireshark filters">
-        <span className="ws-title" title={loopbackHint(platform)}>
+        <span className="ws-title" title={hint}>
           Wireshark
         </span>
         {lines}
@@ -123,19 +129,23 @@ export function WiresharkFilters({ port, neighbour, peerPort, testid, note, comp
         {children}
       </div>
       <div className="ws-filters">{lines}</div>
-      <div className="help" data-testid={`${testid}-loopback`}>
-        {loopbackHint(platform)}
-      </div>
-      <details className="ws-howto">
-        <summary>How to use them in Wireshark</summary>
-        <ol>
-          {howTo(port, { neighbour: n, platform })
-            .slice(0, -1)
-            .map((s) => (
-              <li key={s}>{s}</li>
-            ))}
-        </ol>
-      </details>
+      {hint && (
+        <div className="help" data-testid={`${testid}-loopback`}>
+          {hint}
+        </div>
+      )}
+      {platform && (
+        <details className="ws-howto">
+          <summary>How to use them in Wireshark</summary>
+          <ol>
+            {howTo(port, { neighbour: n, platform })
+              .slice(0, -1)
+              .map((s) => (
+                <li key={s}>{s}</li>
+              ))}
+          </ol>
+        </details>
+      )}
     </div>
   )
 }

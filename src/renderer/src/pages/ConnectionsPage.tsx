@@ -6,6 +6,7 @@ import type { ConnectionInfo, TrafficMessage } from '@shared/contract'
 import { endpointText, isLoopbackAddress } from '@shared/endpoint'
 import { isCapturePort } from '@shared/filters'
 import { FormError } from '../components/fields'
+import { ConnectionLadder } from '../components/LadderViews'
 import { MessageDetail, TrafficList } from '../components/TrafficList'
 import { VirtualList } from '../components/VirtualList'
 import { WiresharkFilters } from '../components/WiresharkFilters'
@@ -371,6 +372,7 @@ function ConnectionDetail({ c, now }: { c: ConnectionInfo; now: number }): React
         />
       </div>
       {picked && <MessageDetail m={picked} />}
+      <ConnectionLadder conn={c} selectedSeq={picked?.seq} onMessage={(seq) => setPicked(messages.find((m) => m.seq === seq))} />
     </section>
   )
 }

@@ -3,6 +3,7 @@
 
 import { useState, type ReactNode } from 'react'
 import type { Exercise } from '@shared/settings'
+import { ResultLadder } from '../components/LadderViews'
 import { WirePanel } from '../components/WirePanel'
 import { exerciseModule } from '../exercises'
 import { useApp, type ResultEntry } from '../store'
@@ -21,6 +22,7 @@ function ResultsPanel({ exercise }: { exercise: Exercise }): ReactNode {
         <h3 id={`${exercise}-results-h`}>Result</h3>
       </header>
       <module.Result server={server} client={client} />
+      <ResultLadder connId={(client.at(-1) ?? server.at(-1))?.connId} />
     </section>
   )
 }
