@@ -1,8 +1,8 @@
 // Accessibility with axe-core: no serious or critical violation of WCAG 2.1 A/AA on any page, in both
 // themes, idle and after a run (servers listening, a finished client, connections and traffic listed).
 
-import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
+import { violations } from './axe'
 import { expect, test } from './fixtures'
 import { clientPane, go, open, runClient, startServer, stopServer, type PageId } from './ui'
 
@@ -18,20 +18,6 @@ const PAGES: PageId[] = [
   'capture',
 ]
 const THEMES = ['light', 'dark'] as const
-
-/** Serious and critical violations of one page, each with the elements it hits. */
-async function violations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map(
-      (v) =>
-        `${v.id} (${v.impact}): ${v.nodes
-          .map((n) => n.target.join(' '))
-          .slice(0, 5)
-          .join(' | ')}`,
-    )
-}
 
 async function everyPage(page: Page, state: string): Promise<string[]> {
   const found: string[] = []

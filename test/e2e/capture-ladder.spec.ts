@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Locator, Page } from '@playwright/test'
 import { expect, test } from './fixtures'
+import { violations } from './axe'
 import { go, open, SCREENSHOTS, serverPane, shot, startServer, stopServer } from './ui'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
@@ -69,6 +70,8 @@ test.describe('with tshark', () => {
     await expect(page.getByTestId('capture-state')).toHaveAttribute('data-running', 'false')
     const count = Number(await page.getByTestId('capture-count').textContent())
     await expect(rows(page)).toHaveCount(count)
+    // The packet list, the diagram and the step-through, as listed: no serious accessibility violation.
+    expect(await violations(page)).toEqual([])
     // The handshake stays in view: nothing scrolled the SYN away.
     await expect(rows(page).first()).toBeInViewport()
     await expect(rows(page).first()).toHaveAttribute('data-flags', 'SYN')

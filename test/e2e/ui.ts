@@ -52,6 +52,8 @@ export async function startServer(page: Page, port = '0', options: { oneAtATime?
 
 export async function stopServer(page: Page): Promise<void> {
   const pane = serverPane(page)
+  // The pane first (just after a page change it may not be drawn yet), then its Stop button if it runs.
+  await expect(pane.getByTestId('server-status')).toBeVisible()
   if (await pane.getByTestId('server-stop').isVisible()) await pane.getByTestId('server-stop').click()
   await expect(pane.getByTestId('server-status')).toHaveText('Stopped')
 }

@@ -64,10 +64,10 @@ const Row = memo(function Row({ row, t0, top, selected, onSelect, onMessage }: R
       </span>
       <span className="c-msg">
         {messageSeq !== undefined && (
-          <button
-            type="button"
+          // Not a button: a row of a listbox holds no controls of its own (keyboard users open the message
+          // from the selected packet's detail). A click here is a shortcut for the mouse.
+          <span
             className="btn ghost small msg-link"
-            tabIndex={-1}
             data-testid="packet-message"
             data-seq={messageSeq}
             title={`Open message #${messageSeq} in Traffic`}
@@ -77,7 +77,7 @@ const Row = memo(function Row({ row, t0, top, selected, onSelect, onMessage }: R
             }}
           >
             msg #{messageSeq}
-          </button>
+          </span>
         )}
       </span>
     </div>
