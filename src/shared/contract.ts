@@ -369,6 +369,16 @@ export interface Snapshot {
   messages: TrafficMessage[]
   /** Messages that have left the host's logs since it started. */
   droppedMessages: number
+  /** How this app's recent clients (not Many clients) ended, oldest first, so a reloaded page says Done or Failed. */
+  endedClients?: EndedClient[]
+}
+
+export interface EndedClient {
+  client: ClientInfo
+  ok: boolean
+  error?: string
+  detail?: ErrorDetail
+  endedAt: number
 }
 
 export interface ResultRecord {

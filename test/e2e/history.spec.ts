@@ -25,6 +25,8 @@ test('a reload and a second tab keep the consoles, the result and the traffic', 
   await page.reload()
   await expect(page.locator('.brand-dot.ok')).toBeVisible()
   await expectGreetingHistory(page, port)
+  // How the client ended, as before the reload.
+  await expect(clientPane(page).getByTestId('client-state')).toHaveText('Done')
 
   const second = await context.newPage()
   await open(second, app, 'greeting')

@@ -8,6 +8,7 @@ import type {
   CommandName,
   CommandResult,
   CommandValue,
+  EndedClient,
   EngineEvent,
   EventBatch,
   NetworkInterfaceInfo,
@@ -29,6 +30,9 @@ import { Recorder, type RecorderOptions } from './recorder'
 import { isCommandName, validate } from './schemas'
 import { exportTraffic } from './traffic-export'
 
+/** How many ended clients a reloaded page can be told about (one per exercise page is all it shows). */
+const ENDED_CLIENTS_KEPT = 50
+
 export interface HostOptions {
   rng?: Rng
   /** How often batches go to the renderer. */
@@ -46,6 +50,8 @@ export class Host {
   readonly recorder: Recorder
   private readonly servers = new Map<string, ExerciseServer>()
   private readonly clients = new Map<string, ExerciseClient>()
+  /** How the recent clients ended, for a reloaded page (bounded). */
+  private readonly endedClients: EndedClient[] = []
   private readonly manyClients = new Map<string, ManyClients>()
   private readonly batchListeners = new Set<(batch: EventBatch) => void>()
   private readonly changedManyClients = new Set<ManyClients>()
@@ -169,6 +175,14 @@ export class Host {
       this.clients.set(client.clientId, client)
       this.recorder.emit({ type: 'client-started', client: client.describe() })
       void client.done.then((outcome) => {
+        this.endedClients.push({
+          client: { ...client.describe(), phase: 'ended' },
+          ok: outcome.ok,
+          ...(outcome.error !== undefined ? { error: outcome.error } : {}),
+          ...(outcome.detail ? { detail: outcome.detail } : {}),
+          endedAt: Date.now(),
+        })
+        if (this.endedClients.length > ENDED_CLIENTS_KEPT) this.endedClients.shift()
         this.recorder.emit({
           type: 'client-ended',
           clientId: client.clientId,
@@ -252,6 +266,7 @@ export class Host {
       capture: this.capture.info(),
       capturePackets: this.capture.packets?.() ?? [],
       ...this.recorder.history(),
+      endedClients: [...this.endedClients],
     }
   }
 

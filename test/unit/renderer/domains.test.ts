@@ -116,6 +116,19 @@ describe('a snapshot after a reload', () => {
       ],
       results: [{ ownerId: 'cli-7', connId: 'c2', t: 3, result: { kind: 'greeting', greeting: 'Thank you for connecting' } }],
       messages: [msg(1, 'c1'), msg(2, 'c2')],
+      endedClients: [
+        {
+          client: { clientId: 'cli-3', exercise: 'greeting', host: '127.0.0.1', port: 12345, phase: 'ended' },
+          ok: false,
+          error: 'refused',
+          endedAt: 1,
+        },
+        {
+          client: { clientId: 'cli-7', exercise: 'greeting', host: '127.0.0.1', port: 12345, phase: 'ended' },
+          ok: true,
+          endedAt: 4,
+        },
+      ],
     }
     store.setState((s) => reduceSnapshot(s, snap))
     const s = store.getState()
@@ -124,7 +137,8 @@ describe('a snapshot after a reload', () => {
     expect(s.lines['cli-7'].map((l) => l.text)).toEqual(['Thank you for connecting'])
     expect(s.results['cli-7']).toHaveLength(1)
     expect(s.traffic).toHaveLength(2)
-    expect(clientLook(s.clients['cli-7'], undefined)).toEqual({ tone: '', text: 'Ended' })
+    // How it ended, as the page said before the reload.
+    expect(clientLook(s.clients['cli-7'], undefined)).toEqual({ tone: 'ok', text: 'Done' })
     // The same snapshot again (a reconnection): nothing twice.
     store.setState((st) => reduceSnapshot(st, snap))
     expect(store.getState().lines['srv-1']).toHaveLength(1)

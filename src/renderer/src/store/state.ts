@@ -95,26 +95,6 @@ function pruneEndedClients(
   }
 }
 
-/** The newest client of an exercise among the host's recent connections that no longer runs. */
-function newestEndedClient(
-  snap: Snapshot,
-  ex: Exercise,
-  manyClients: Readonly<Record<string, unknown>>,
-): ClientEntry['info'] | undefined {
-  let best: Snapshot['connections'][number] | undefined
-  for (const c of snap.connections)
-    if (c.role === 'client' && c.exercise === ex && !(c.ownerId in manyClients) && (!best || c.openedAt > best.openedAt)) best = c
-  if (!best || snap.clients.some((x) => x.clientId === best.ownerId)) return undefined
-  return {
-    clientId: best.ownerId,
-    exercise: ex,
-    host: best.remote.address,
-    port: best.remote.port,
-    name: best.clientName,
-    phase: 'ended',
-  }
-}
-
 /** Bring the state in line with the host's (at start, after a reload and after a reconnection). */
 export function reduceSnapshot(s: AppState, snap: Snapshot): Partial<AppState> {
   const { servers, clients, manyClients } = snapshotServers(s, snap)
@@ -132,11 +112,18 @@ export function reduceSnapshot(s: AppState, snap: Snapshot): Partial<AppState> {
       const running = snap.clients.filter((x) => x.exercise === ex).pop()
       if (running) pane.clientId = running.clientId
       else if (!pane.clientId) {
-        // A reloaded page: the exercise's newest client that has ended, known by its connection.
-        const last = newestEndedClient(snap, ex, manyClients)
+        // A reloaded page: the exercise's newest client that has ended, and how it ended (Done or Failed).
+        const last = snap.endedClients?.filter((e) => e.client.exercise === ex).at(-1)
         if (last) {
-          pane.clientId = last.clientId
-          clients[last.clientId] ??= { info: last, running: false }
+          pane.clientId = last.client.clientId
+          clients[last.client.clientId] ??= {
+            info: last.client,
+            running: false,
+            ok: last.ok,
+            ...(last.error !== undefined ? { error: last.error } : {}),
+            ...(last.detail ? { detail: last.detail } : {}),
+            endedAt: last.endedAt,
+          }
         }
       }
     }
