@@ -159,6 +159,38 @@ describe('a peer that pipelines and never reads', () => {
     }
   }, 150_000)
 
+  it('adder: fifty peers pipelining at once take turns with the student, who is answered right and in time', async () => {
+    const srv = await serve('adder')
+    const before = rssMiB()
+    const chunk = Buffer.from('3 7\n'.repeat(16384))
+    let flooded = 0
+    const floods = await Promise.all(Array.from({ length: 50 }, () => connectFrom(srv.port)))
+    for (const s of floods) {
+      s.pause()
+      const flood = () => {
+        while (!s.destroyed && s.write(chunk)) flooded += chunk.length
+      }
+      s.write('mallory\n')
+      flood()
+      s.on('drain', flood)
+    }
+    // The student's exchanges, each as a person makes them, while the flood goes on.
+    let studentRuns = 0
+    const worst = await whileAttacked('adder', srv.port, async () => {
+      const until = Date.now() + 3000
+      while (Date.now() < until || studentRuns < 3) {
+        studentRuns++
+        await new Promise((r) => setTimeout(r, 200))
+      }
+    })
+    expect(worst).toBeLessThan(IN_TIME_MS)
+    // The flood was real (megabytes taken), and what the server holds for fifty such peers is bounded:
+    // a message and one read each, and one turn's answers.
+    expect(flooded).toBeGreaterThan(1024 * 1024)
+    expect(rssMiB() - before).toBeLessThan(64)
+    for (const s of floods) s.destroy()
+  }, 60_000)
+
   it('dedup: lists pipelined without reading get no more answers than the peer reads', async () => {
     const srv = await serve('dedup', { idleTimeoutMs: 3000 })
     const before = rssMiB()

@@ -4,8 +4,8 @@
 // out of here, hold the event loop, or grow memory without bound:
 // - one "awaiting drain" state: while the peer does not read its answers, no more requests are turned
 //   into answers and reading pauses; past a cap of unread output the connection is closed;
-// - at most a bounded number of messages are handled per event-loop turn, and what one turn produces
-//   goes out in one write;
+// - every session takes its messages from one budget per event-loop turn shared by all connections,
+//   a small share at a time in round robin (net/turns.ts), and what one turn produces goes out in one write;
 // - every wait (quiet moment, pace) follows the link's measured round trip (net/timing.ts).
 
 import type { Socket } from 'node:net'
@@ -20,6 +20,7 @@ import { writePickle } from '../wire/pickle'
 import { shorten } from '../wire/text'
 import type { ConsoleGate } from './console-gate'
 import type { LinkTiming } from './timing'
+import { turns } from './turns'
 
 export interface SessionOptions {
   ownerId: string
@@ -52,10 +53,11 @@ export interface SessionOptions {
 
 const FALLBACK_EXPECT: Expect = { kind: 'text' }
 const CLOSE_GRACE_MS = 2000
-/** Messages handled per event-loop turn before the session lets other connections run. */
-const FRAMES_PER_TURN = 100
-/** Reading pauses while this many bytes wait to be framed (a peer that pipelines flat out). */
-const READ_PAUSE_BYTES = 256 * 1024
+/**
+ * Reading pauses while more bytes than one message may hold wait to be framed (a peer that pipelines
+ * flat out): each such peer then costs at most a message and one read, not a backlog of them.
+ */
+const READ_PAUSE_MIN_BYTES = 16 * 1024
 const RECEIVED_KEPT = 8
 const RECEIVED_TEXT = 1024
 const RECEIVED_HEX_BYTES = 256
@@ -85,7 +87,6 @@ export class Session {
   private sampleSince = 0
   private quietFired = false
   private pumping = false
-  private pumpScheduled = false
   private corked = false
   private quietTimer: NodeJS.Timeout | null = null
   private silenceTimer: NodeJS.Timeout | null = null
@@ -94,6 +95,7 @@ export class Session {
   private readonly convention: Convention = { terminator: 'none' }
   private conventionShown = ''
   private received: { bytes: Buffer; seq: number }[] | null = null
+  private readonly readPauseBytes: number
 
   constructor(
     readonly socket: Socket,
@@ -101,6 +103,7 @@ export class Session {
     private readonly opts: SessionOptions,
   ) {
     this.framer = new Framer({ maxMessageBytes: opts.maxMessageBytes })
+    this.readPauseBytes = Math.max(READ_PAUSE_MIN_BYTES, opts.maxMessageBytes)
   }
 
   get connId(): string {
@@ -176,15 +179,18 @@ export class Session {
 
   /** Pause reading while answers back up or while a flood of requests waits to be framed. */
   private updateReading(): void {
-    const pause = this.awaitingDrain || this.framer.buffered > READ_PAUSE_BYTES
+    const pause = this.awaitingDrain || this.framer.buffered > this.readPauseBytes
     if (pause === this.readPaused || this.closing) return
     this.readPaused = pause
     if (pause) this.socket.pause()
     else this.socket.resume()
   }
 
-  /** Deliver complete messages: a bounded number per turn, none while pacing or awaiting drain. */
-  private pump(): void {
+  /**
+   * Deliver complete messages: within this session's share of the turn (net/turns.ts), none while
+   * pacing or awaiting drain.
+   */
+  pump(): void {
     // Actions may call back into pump (deliver → run → pump); the outer loop carries on instead.
     if (this.pumping) return
     this.pumping = true
@@ -198,21 +204,31 @@ export class Session {
   }
 
   private pumpFrames(): void {
+    // This session's share of the turn, asked for when there is a message to handle (-1: not yet).
+    let allowed = -1
     let handled = 0
-    while (!this.pacing && !this.closing && !this.awaitingDrain && this.framer.buffered > 0) {
-      if (handled === FRAMES_PER_TURN) return this.schedulePump()
-      const expect = this.machine.expect ?? FALLBACK_EXPECT
-      const frame = this.framer.next(expect, this.quietFired || this.peerEnded)
-      this.noteTerminator(this.framer.lateTerminator, false)
-      if (!frame) {
-        if (this.framer.tooLong) return this.tooLong()
-        if (this.framer.buffered > 0) this.armQuiet()
-        break
+    try {
+      while (!this.pacing && !this.closing && !this.awaitingDrain && this.framer.buffered > 0) {
+        if (handled === allowed) {
+          // Its share used: the others in line go first (round robin), then this session again.
+          turns.wait(this)
+          return
+        }
+        if (allowed < 0 && (allowed = turns.grant(this)) === 0) return
+        const frame = this.framer.next(this.machine.expect ?? FALLBACK_EXPECT, this.quietFired || this.peerEnded)
+        this.noteTerminator(this.framer.lateTerminator, false)
+        if (!frame) {
+          if (this.framer.tooLong) return this.tooLong()
+          if (this.framer.buffered > 0) this.armQuiet()
+          break
+        }
+        this.quietFired = false
+        if (frame.bytes.length > this.opts.maxMessageBytes) return this.tooLong()
+        handled++
+        this.deliver(frame.bytes, frame.terminator)
       }
-      this.quietFired = false
-      if (frame.bytes.length > this.opts.maxMessageBytes) return this.tooLong()
-      handled++
-      this.deliver(frame.bytes, frame.terminator)
+    } finally {
+      if (allowed > 0) turns.refund(allowed - handled)
     }
     this.updateReading()
     if (this.awaitingDrain && this.framer.buffered > 0 && !this.backlogReported) {
@@ -234,15 +250,6 @@ export class Session {
       this.endedHandled = true
       this.run([...this.machine.ended(), { do: 'close', reason: 'peer closed the connection' }])
     }
-  }
-
-  private schedulePump(): void {
-    if (this.pumpScheduled) return
-    this.pumpScheduled = true
-    setImmediate(() => {
-      this.pumpScheduled = false
-      this.pump()
-    })
   }
 
   private deliver(bytes: Buffer, terminator: Terminator): void {
@@ -562,6 +569,7 @@ export class Session {
     if (this.closed) return
     this.closed = true
     this.closing = true
+    turns.forget(this)
     this.clearTimers()
     if (this.graceTimer) clearTimeout(this.graceTimer)
     const reason = this.closeReason ?? 'connection closed'
