@@ -87,7 +87,8 @@ export class Session {
   private sampleSince = 0
   private quietFired = false
   private pumping = false
-  private corked = false
+  /** Answers made during one pump (or one paced step), written together when it ends (null: none held). */
+  private outbox: (string | Buffer)[] | null = null
   private quietTimer: NodeJS.Timeout | null = null
   private silenceTimer: NodeJS.Timeout | null = null
   private handshakeTimer: NodeJS.Timeout | null = null
@@ -194,12 +195,12 @@ export class Session {
     // Actions may call back into pump (deliver → run → pump); the outer loop carries on instead.
     if (this.pumping) return
     this.pumping = true
-    this.cork()
+    const held = this.hold()
     try {
       this.pumpFrames()
     } finally {
       this.pumping = false
-      this.uncork()
+      if (held) this.release()
     }
   }
 
@@ -400,9 +401,9 @@ export class Session {
         this.pacing = true
         setTimeout(() => {
           this.pacing = false
-          this.cork()
+          const held = this.hold()
           this.drainQueue()
-          this.uncork()
+          if (held) this.release()
         }, wait)
         return
       }
@@ -510,6 +511,11 @@ export class Session {
     this.sendsSinceReceive++
     // Karn: only a first send towards an answer is a round-trip sample.
     if (awaitReply && !this.sampleSince) this.sampleSince = now
+    if (this.outbox) this.outbox.push(out)
+    else this.flush(out)
+  }
+
+  private flush(out: string | Buffer): void {
     if (!this.socket.write(out)) {
       // Respect backpressure: the peer does not read what we send; stop answering and reading until it does.
       this.awaitingDrain = true
@@ -530,16 +536,22 @@ export class Session {
     this.socket.destroy()
   }
 
-  private cork(): void {
-    if (this.corked || this.socket.destroyed) return
-    this.corked = true
-    this.socket.cork()
+  /** Start holding answers (false: already held by an outer step, which writes them). */
+  private hold(): boolean {
+    if (this.outbox || this.socket.destroyed) return false
+    this.outbox = []
+    return true
   }
 
-  private uncork(): void {
-    if (!this.corked) return
-    this.corked = false
-    if (!this.socket.destroyed) this.socket.uncork()
+  /** Write what was held in one go (one syscall for a turn's answers, as `cork` would, without its bookkeeping). */
+  private release(): void {
+    const box = this.outbox
+    this.outbox = null
+    if (!box || box.length === 0 || this.socket.destroyed) return
+    if (box.length === 1) return this.flush(box[0])
+    let text = true
+    for (const b of box) if (typeof b !== 'string') text = false
+    this.flush(text ? box.join('') : Buffer.concat(box.map((b) => (typeof b === 'string' ? Buffer.from(b) : b))))
   }
 
   // ---- closing ----
@@ -556,7 +568,8 @@ export class Session {
     this.clearTimers()
     this.queue.length = 0
     this.framer.clear()
-    this.uncork()
+    // What was answered before the close still goes out, then the FIN.
+    this.release()
     this.socket.end()
     // Keep reading (and dropping) so the peer gets a FIN rather than a reset.
     this.socket.resume()

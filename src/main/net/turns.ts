@@ -1,5 +1,6 @@
-// The event loop's time, shared fairly by every connection in the process. Each event-loop turn has
-// one budget of messages for all sessions together; a session takes a small share of it at a time and,
+// The event loop's time, shared fairly by every connection in the process. Each phase of an event-loop
+// turn (the poll phase that reads sockets, then the check phase where those waiting in line go) has one
+// budget of messages for all sessions together; a session takes a small share of it at a time and,
 // when it has more to do, waits in line behind the others (round robin). A peer that pipelines
 // thousands of requests therefore gets no more turns than a student who sends one, and the student's
 // answer waits at most about one budget of other peers' messages, not every pipelined request there is.
@@ -84,11 +85,14 @@ export class Turns {
         // Those not reached got nothing this turn: they go first on the next one.
         for (let j = i; j < line.length; j++) this.starved.add(line[j])
         for (const turn of this.starved) this.waiting.delete(turn)
+        this.used = 0
         this.schedule()
         return
       }
       line[i].pump()
     }
+    // The poll phase that follows (new data from every socket) starts with a whole budget of its own.
+    this.used = 0
   }
 }
 
