@@ -297,7 +297,8 @@ describe('the live capture command line and its output', () => {
   })
 })
 
-describe.skipIf(!tsharkAvailable)(`this machine’s tshark${reason}`, () => {
+// Each test starts tshark, which takes seconds on a busy machine: a generous limit, no timing assertion.
+describe.skipIf(!tsharkAvailable)(`this machine’s tshark${reason}`, { timeout: 30_000 }, () => {
   it('is available, lists lo and any, and recommends any', async () => {
     const a = await checkAvailability(tshark, 'linux')
     expect(a.available).toBe(true)

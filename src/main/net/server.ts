@@ -78,6 +78,8 @@ export class ExerciseServer {
   private readonly rtt = new RttMemory()
   private readonly local = localAddresses()
   private readonly console: ConsoleGate
+  private readonly consoleOpen: () => boolean
+  private readonly onLimit: (limit: LimitName, detail: string) => void
   private active: Session | null = null
   private info: ServerInfo | null = null
   private stopping: Promise<void> | null = null
@@ -92,6 +94,9 @@ export class ExerciseServer {
   ) {
     this.serverId = config.serverId ?? nextId('srv')
     this.console = new ConsoleGate(sink, this.serverId, config.limits.consoleLinesPerSecond)
+    // One function each for every session (not a closure per connection).
+    this.consoleOpen = () => this.console.open
+    this.onLimit = (limit, detail) => this.sink.emit({ type: 'limit', ownerId: this.serverId, limit, detail })
     this.floors = { quietMs: config.wire.quietMs, paceMs: config.wire.paceMs }
     this.server = net.createServer({ noDelay: true, allowHalfOpen: true }, (socket) => this.accept(socket))
     this.server.on('error', (err) => this.sink.line(this.serverId, `Server error: ${err.message}`, 'error'))
@@ -277,11 +282,7 @@ export class ExerciseServer {
     const known =
       this.rtt.get(address) ?? (this.local.has(address) || isLoopbackAddress(address) ? { srtt: 0.5, rttvar: 0.25 } : undefined)
     const timing = new LinkTiming(this.floors, known)
-    const machine = createServerMachine(
-      exercise,
-      { wire, rng, peerLabel, timing, consoleOpen: () => this.console.open },
-      { setSize },
-    )
+    const machine = createServerMachine(exercise, { wire, rng, peerLabel, timing, consoleOpen: this.consoleOpen }, { setSize })
     const session = new Session(socket, machine, {
       ownerId: this.serverId,
       wire,
@@ -293,7 +294,7 @@ export class ExerciseServer {
       handshakeTimeoutMs: limits.handshakeTimeoutMs,
       idleTimeoutMs: limits.idleTimeoutMs,
       maxPendingOutputBytes: limits.maxPendingOutputBytes,
-      onLimit: (limit, detail) => this.sink.emit({ type: 'limit', ownerId: this.serverId, limit, detail }),
+      onLimit: this.onLimit,
       onClosed: () => {
         this.sessions.delete(session)
         this.rtt.remember(address, timing.estimate())

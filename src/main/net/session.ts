@@ -123,22 +123,14 @@ export class Session {
   /** Attach to the socket and start the exercise. */
   begin(): void {
     const { socket } = this
-    socket.on('data', (chunk: Buffer) => this.onData(chunk))
-    socket.on('end', () => {
-      this.peerEnded = true
-      this.pump()
-    })
-    socket.on('error', (err: NodeJS.ErrnoException) => {
-      this.closeReason ??= describeSocketError(err)
-    })
-    socket.on('close', () => this.onClose())
-    // The one drain path: the peer read what was waiting, so answering (and reading) may go on.
-    socket.on('drain', () => {
-      if (!this.awaitingDrain) return
-      this.awaitingDrain = false
-      this.updateReading()
-      this.pump()
-    })
+    // The same five listener functions for every session (not five closures per connection): each
+    // finds its session on the socket.
+    ;(socket as SessionSocket)[SESSION] = this
+    socket.on('data', onSocketData)
+    socket.on('end', onSocketEnd)
+    socket.on('error', onSocketError)
+    socket.on('close', onSocketClose)
+    socket.on('drain', onSocketDrain)
     const { handshakeTimeoutMs } = this.opts
     if (handshakeTimeoutMs) this.handshakeTimer = setTimeout(() => this.handshakeTimedOut(handshakeTimeoutMs), handshakeTimeoutMs)
     this.run(this.machine.start())
@@ -157,7 +149,27 @@ export class Session {
 
   // ---- incoming ----
 
-  private onData(chunk: Buffer): void {
+  /** @internal The socket's listeners (below the class). */
+  onEnd(): void {
+    this.peerEnded = true
+    this.pump()
+  }
+
+  /** @internal */
+  onError(err: NodeJS.ErrnoException): void {
+    this.closeReason ??= describeSocketError(err)
+  }
+
+  /** @internal The one drain path: the peer read what was waiting, so answering (and reading) may go on. */
+  onDrain(): void {
+    if (!this.awaitingDrain) return
+    this.awaitingDrain = false
+    this.updateReading()
+    this.pump()
+  }
+
+  /** @internal */
+  onData(chunk: Buffer): void {
     const now = Date.now()
     this.opts.conn.received(chunk.length)
     if (this.sampleSince) {
@@ -578,7 +590,8 @@ export class Session {
     this.graceTimer.unref()
   }
 
-  private onClose(): void {
+  /** @internal */
+  onClose(): void {
     if (this.closed) return
     this.closed = true
     this.closing = true
@@ -603,6 +616,25 @@ export class Session {
     this.opts.conn.close(reason, this.closeLimit)
     this.opts.onClosed?.(reason, this.closeLimit)
   }
+}
+
+const SESSION = Symbol('session')
+type SessionSocket = Socket & { [SESSION]: Session }
+
+function onSocketData(this: SessionSocket, chunk: Buffer): void {
+  this[SESSION].onData(chunk)
+}
+function onSocketEnd(this: SessionSocket): void {
+  this[SESSION].onEnd()
+}
+function onSocketError(this: SessionSocket, err: NodeJS.ErrnoException): void {
+  this[SESSION].onError(err)
+}
+function onSocketClose(this: SessionSocket): void {
+  this[SESSION].onClose()
+}
+function onSocketDrain(this: SessionSocket): void {
+  this[SESSION].onDrain()
 }
 
 /** A peer's message as it came: bounded text and hex, its real size, and where it is in the log. */
