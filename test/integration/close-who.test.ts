@@ -5,7 +5,7 @@
 import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { ConnectionInfo, EngineEvent } from '@shared/contract'
-import { clientEnded, ok, watchedHost, type Watched } from '../helpers/host'
+import { adderSession, clientEnded, ok, watchedHost, type Watched } from '../helpers/host'
 import { rawPeer, type RawPeer } from '../helpers/raw-peer'
 
 let w: Watched | undefined
@@ -79,15 +79,10 @@ describe('our server: who closed first', () => {
 
   it('both ends of one connection between our own client and server agree on who closed', async () => {
     w = watchedHost()
-    const srv = ok(await w.host.call('serverStart', { exercise: 'adder', host: 'loopback', port: 0, oneAtATime: false }))
-    const cli = ok(
-      await w.host.call('clientStart', { exercise: 'adder', host: '127.0.0.1', port: srv.port, params: { name: 'bob-1' } }),
-    )
-    for (const command of ['a', 'q']) ok(await w.host.call('clientCommand', { clientId: cli.clientId, command }))
-    expect((await w.waitFor(clientEnded(cli.clientId))).ok).toBe(true)
-    const client = await closedConn((c) => c.ownerId === cli.clientId, 'the client side to close')
+    const { serverId, clientId } = await adderSession(w)
+    const client = await closedConn((c) => c.ownerId === clientId, 'the client side to close')
     const server = await closedConn(
-      (c) => c.ownerId === srv.serverId && c.remote.port === client.local?.port,
+      (c) => c.ownerId === serverId && c.remote.port === client.local?.port,
       'the server side to close',
     )
     expect(client.closeKind).toBe('fin')
