@@ -5,7 +5,7 @@
 // A connection is reported through the handle `open()` returns: the handle keeps its exact counters
 // and tells the sink it changed, so the sink's next batch visits only the connections that did.
 
-import type { ConnectionInfo, Counters, EngineEvent, ExerciseResult } from '@shared/contract'
+import type { CloseHow, ConnectionInfo, Counters, EngineEvent, ExerciseResult } from '@shared/contract'
 import type { LimitName } from '@shared/settings'
 
 /** Lifecycle and state events (everything except raw messages and console lines, which have their own calls). */
@@ -21,8 +21,8 @@ export interface EventSink {
   line(ownerId: string, text: string, level?: LineLevel, connId?: string): void
 }
 
-/** A new connection, before any byte: the sink assigns nothing, the caller knows it all. */
-export type NewConnection = Omit<ConnectionInfo, 'counters'> & {
+/** A new connection, before any byte: the caller knows it all but its `seq`, the sink's opening order. */
+export type NewConnection = Omit<ConnectionInfo, 'counters' | 'seq'> & {
   /** A Many-clients connection: its messages go to their own log, so a crowd cannot push out the exercises'. */
   many?: boolean
 }
@@ -35,10 +35,13 @@ export interface ConnectionHandle {
   /** One complete message in or out (out also counts its bytes); returns its number in the traffic log. */
   message(dir: 'in' | 'out', data: Uint8Array | string, size?: number): number
   update(patch: ConnectionPatch): void
-  /** The connection is closed; `limit` when a limit closed it. */
-  close(reason: string, limit?: LimitName): void
+  /** The connection is closed; `limit` when a limit closed it; `how`: who closed first and how, when known. */
+  close(reason: string, limit?: LimitName, how?: CloseHow): void
   result(ownerId: string, result: ExerciseResult): void
 }
+
+/** The close of a connection SocketLab closed first, in order (its FIN went first). */
+export const CLOSED_BY_US: Readonly<CloseHow> = { closedBy: 'us', closeKind: 'fin' }
 
 /** What the sockets layer reports: connections, their messages and the exercise's results. */
 export interface ConnectionSink extends EventSink {

@@ -273,8 +273,30 @@ export interface Counters {
   messagesOut: number
 }
 
+/** One end of a connection as this app sees it: SocketLab's own socket (`us`) or the program at the other end (`peer`). */
+export type ConnEnd = 'us' | 'peer'
+
+/**
+ * How a connection ended, as its socket saw it (with `closedBy`, the side that moved first):
+ * - `fin`: closed in order: that side called close() (its FIN went first) and the other answered with its
+ *   own FIN; a limit's close is one too (`closeLimit` names the limit);
+ * - `reset`: a reset (RST) ended it: that side aborted the connection (ECONNRESET, or EPIPE writing to a
+ *   peer that had reset), with no FIN first;
+ * - `timeout`: the peer stopped answering and TCP gave up (ETIMEDOUT): neither side closed it, `closedBy` is absent;
+ * - `error`: another socket error ended it (`closeReason` has its code); `closedBy` is absent.
+ */
+export type CloseKind = 'fin' | 'reset' | 'timeout' | 'error'
+
+/** Who closed a connection first and how; both absent when it is not known (a connection that never opened). */
+export interface CloseHow {
+  closedBy?: ConnEnd
+  closeKind?: CloseKind
+}
+
 export interface ConnectionInfo {
   connId: string
+  /** The order connections were made in this host (1, 2, 3…): rows are ordered by it, never by parsing `connId`. */
+  seq: number
   role: Role
   exercise: Exercise
   /** serverId, clientId or manyClientsId that owns it. */
@@ -293,6 +315,10 @@ export interface ConnectionInfo {
   closeReason?: string
   /** The limit that closed it, when one did. */
   closeLimit?: LimitName
+  /** Closed: who closed first, sending the first FIN or the reset (see CloseKind). */
+  closedBy?: ConnEnd
+  /** Closed: how it ended (see CloseKind). */
+  closeKind?: CloseKind
   counters: Counters
 }
 
@@ -580,7 +606,7 @@ export type EngineEvent =
       local?: Endpoint
       remote?: Endpoint
     }
-  | { type: 'conn-closed'; connId: string; reason: string; limit?: LimitName; counters: Counters; at: number }
+  | ({ type: 'conn-closed'; connId: string; reason: string; limit?: LimitName; counters: Counters; at: number } & CloseHow)
   | { type: 'message'; connId: string; dir: 'in' | 'out'; t: number; data: Uint8Array }
   | { type: 'line'; line: ConsoleLine }
   | { type: 'result'; ownerId: string; connId: string; t: number; result: ExerciseResult }

@@ -36,6 +36,11 @@ export const BAND_COLOURS: Record<LadderBracket['kind'], { fill: string; stroke:
 export const SOCKET_EVENTS_NOTE =
   'Drawn from socket events (no packet capture): the segments are the ones the calls cause, without sequence numbers or ACKs.'
 export const CLOSE_ORDER_NOTE = 'Who closed first is not known here: the FINs are drawn client first.'
+/** Why a ladder drawn from socket events ends with no FIN or RST. */
+export const ENDED_WITHOUT_NOTE: Record<NonNullable<Ladder['endedWithout']>, string> = {
+  timeout: 'It ended without a FIN or a reset: the peer stopped answering and TCP gave up (timed out).',
+  error: 'It ended on a socket error, without a FIN or a reset the app could see.',
+}
 
 /**
  * Wrap text to lines of at most `columns` characters (code points), breaking after a space where one
@@ -180,6 +185,10 @@ export function layoutLadder(ladder: Ladder, heading: string): LadderLayout {
   if (ladder.closeOrderUnknown) {
     y += 16
     notes.push({ x: 16, y, text: CLOSE_ORDER_NOTE })
+  }
+  if (ladder.endedWithout) {
+    y += 16
+    notes.push({ x: 16, y, text: ENDED_WITHOUT_NOTE[ladder.endedWithout] })
   }
   y += 14
   const headTop = y

@@ -83,6 +83,8 @@ export interface Ladder {
   connIds: string[]
   /** Socket events: who closed first was not known, so the FINs are drawn client first. */
   closeOrderUnknown?: true
+  /** Socket events: it ended with no FIN or RST to draw: TCP gave up on a silent peer, or a socket error. */
+  endedWithout?: 'timeout' | 'error'
 }
 
 // ---------- from captured packets ----------
@@ -240,18 +242,34 @@ export interface SocketTrace {
     first?: Lane
     /** Ended by a reset (ECONNRESET) rather than two FINs. */
     reset?: boolean
+    /** Ended with neither: a timeout (ETIMEDOUT) or another socket error. */
+    without?: 'timeout' | 'error'
   }
   connIds?: readonly string[]
 }
 
+type TraceClose = Omit<NonNullable<SocketTrace['closed']>, 't'>
+
+/** How a closed connection ended, on the ladder's lanes: its side (`us`) is its role's lane. */
+function closeOf(conn: Pick<ConnectionInfo, 'role' | 'closedBy' | 'closeKind'>): TraceClose {
+  const first = conn.closedBy === 'us' ? conn.role : conn.closedBy === 'peer' ? other(conn.role) : undefined
+  const kind = conn.closeKind
+  return {
+    ...(first ? { first } : {}),
+    ...(kind === 'reset' ? { reset: true } : {}),
+    ...(kind === 'timeout' || kind === 'error' ? { without: kind } : {}),
+  }
+}
+
 /**
  * One SocketLab connection and its Traffic messages as a trace: which end is the client follows from
- * the connection's role, and each message's sender from its direction.
+ * the connection's role, each message's sender from its direction, and how it ended from `closedBy` and
+ * `closeKind` (unless `closed` says otherwise).
  */
 export function socketTrace(
-  conn: Pick<ConnectionInfo, 'connId' | 'role' | 'local' | 'remote' | 'openedAt' | 'closedAt'>,
+  conn: Pick<ConnectionInfo, 'connId' | 'role' | 'local' | 'remote' | 'openedAt' | 'closedAt' | 'closedBy' | 'closeKind'>,
   messages: readonly Pick<TrafficMessage, 'seq' | 't' | 'connId' | 'dir' | 'text' | 'size'>[],
-  closed?: { first?: Lane; reset?: boolean },
+  closed: TraceClose = closeOf(conn),
 ): SocketTrace {
   const mine: Lane = conn.role
   const theirs = other(mine)
@@ -286,7 +304,8 @@ export function ladderFromSocketEvents(trace: SocketTrace): Ladder {
     add({ from: m.from, t: m.t, flags: ['PSH', 'ACK'], len: m.size, phase: 'data', text: m.text, messages: [m.seq] })
   }
   let closeOrderUnknown = false
-  if (trace.closed) {
+  const without = trace.closed?.without
+  if (trace.closed && !without) {
     const first = trace.closed.first ?? 'client'
     closeOrderUnknown = !trace.closed.first
     if (trace.closed.reset) add({ from: first, t: trace.closed.t, flags: ['RST', 'ACK'], len: 0, phase: 'reset' })
@@ -306,6 +325,7 @@ export function ladderFromSocketEvents(trace: SocketTrace): Ladder {
     brackets,
     connIds: [...(trace.connIds ?? [])],
     ...(closeOrderUnknown ? { closeOrderUnknown: true as const } : {}),
+    ...(without ? { endedWithout: without } : {}),
   }
 }
 

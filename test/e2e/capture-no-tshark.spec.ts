@@ -42,6 +42,7 @@ test('without tshark the ladder is drawn from socket events on Capture, Connecti
   const d = page.getByTestId('capture-ladder-diagram')
   await expect(d).toHaveAttribute('data-source', 'socket-events')
   await expect(d).toContainText('Drawn from socket events (no packet capture)')
+  await expect(d).not.toContainText('Who closed first is not known')
   // Both ends are ours: one connection, drawn once, closed with a FIN each way.
   await expect(page.getByTestId('ladder-connection')).toHaveCount(0)
   await expect(arrows(d)).toHaveCount(7)
@@ -76,12 +77,24 @@ test('without tshark the ladder is drawn from socket events on Capture, Connecti
   expect(svg.text).toContain(`&quot;${ACK}&quot;`)
 
   // Connections: the same ladder on the server's connection; an arrow opens its message.
+  // Who closed, from the recorded facts: the greeting client closes after its acknowledgement, so the
+  // client's own connection was closed by SocketLab and the server's by the peer, whose FIN comes first.
   await go(page, 'connections')
+  await page.getByTestId('conn-filter').fill(`client 127.0.0.1:${port}`)
+  await expect(page.getByTestId('conn-row')).toHaveCount(1)
+  await expect(page.getByTestId('conn-row').getByTestId('conn-state')).toHaveText('we closed')
+  await page.getByTestId('conn-row').click()
+  await expect(page.getByTestId('conn-detail').getByTestId('conn-closed-by')).toContainText('closed by SocketLab')
   await page.getByTestId('conn-filter').fill(`server 127.0.0.1:${port}`)
+  await expect(page.getByTestId('conn-row')).toHaveCount(1)
+  await expect(page.getByTestId('conn-row').getByTestId('conn-state')).toHaveText('peer closed')
   await page.getByTestId('conn-row').first().click()
+  await expect(page.getByTestId('conn-detail').getByTestId('conn-closed-by')).toContainText('closed by the peer')
   const connLadder = page.getByTestId('conn-detail').getByTestId('conn-ladder')
   await expect(connLadder).toHaveAttribute('data-source', 'socket-events')
+  await expect(connLadder).not.toContainText('Who closed first is not known')
   await expect(arrows(connLadder)).toHaveCount(7)
+  expect((await attrs(arrows(connLadder), 'data-from')).slice(-2)).toEqual(['client', 'server'])
   await arrows(connLadder).filter({ hasText: ACK }).click()
   await expect(page.getByTestId('conn-detail').getByTestId('message-detail')).toContainText(ACK)
   await expect(arrows(connLadder).filter({ hasText: ACK })).toHaveAttribute('data-selected', 'true')
@@ -89,6 +102,9 @@ test('without tshark the ladder is drawn from socket events on Capture, Connecti
   await page.getByTestId('conn-timeline').getByText(GREETING).click()
   await expect(arrows(connLadder).filter({ hasText: GREETING })).toHaveAttribute('data-selected', 'true')
   await shot(page, 'connections-ladder-no-tshark', { fit: false })
+  await page.getByTestId('conn-filter').fill(`127.0.0.1:${port}`)
+  await expect(page.getByTestId('conn-row')).toHaveCount(2)
+  await shot(page, 'connections-closed-by', { fit: false })
 
   // Beside the Result.
   await go(page, 'greeting')

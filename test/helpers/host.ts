@@ -57,3 +57,13 @@ export const clientEnded =
   (clientId: string) =>
   (e: EngineEvent): e is Extract<EngineEvent, { type: 'client-ended' }> =>
     e.type === 'client-ended' && e.clientId === clientId
+
+/** One whole adder exchange between our own server and our own client (`a`, then `q`): both ids once the client ended well. */
+export async function adderSession(w: Watched, name = 'bob-1'): Promise<{ serverId: string; port: number; clientId: string }> {
+  const srv = ok(await w.host.call('serverStart', { exercise: 'adder', host: 'loopback', port: 0, oneAtATime: false }))
+  const cli = ok(await w.host.call('clientStart', { exercise: 'adder', host: '127.0.0.1', port: srv.port, params: { name } }))
+  for (const command of ['a', 'q']) ok(await w.host.call('clientCommand', { clientId: cli.clientId, command }))
+  const ended = await w.waitFor(clientEnded(cli.clientId))
+  if (!ended.ok) throw new Error(`the adder client failed: ${ended.error}`)
+  return { serverId: srv.serverId, port: srv.port, clientId: cli.clientId }
+}

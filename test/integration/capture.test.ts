@@ -26,7 +26,7 @@ import { flagNames, toCapturedPacket } from '../../src/main/capture/packet'
 import { readCaptureFile } from '../../src/main/capture/run'
 import { ConnectionTracker } from '../../src/main/capture/tracker'
 import { toTrafficMessage } from '../../src/main/host/recorder'
-import { clientEnded, ok, watchedHost, type Watched } from '../helpers/host'
+import { adderSession, clientEnded, ok, watchedHost, type Watched } from '../helpers/host'
 import { writePcap } from '../helpers/pcap'
 import { runPython } from '../helpers/python'
 import { parseSvg } from '../helpers/xml'
@@ -526,22 +526,20 @@ describe.skipIf(!tsharkAvailable || !!netnsMissing)(
 describe('without tshark: the diagram from the app’s own socket events', () => {
   it('an adder session: connect, accept, each send and recv with its message, close', async () => {
     w = watchedHost()
-    const srv = ok(await w.host.call('serverStart', { exercise: 'adder', host: 'loopback', port: 0, oneAtATime: false }))
-    const cli = ok(
-      await w.host.call('clientStart', { exercise: 'adder', host: '127.0.0.1', port: srv.port, params: { name: 'bob-1' } }),
-    )
-    for (const command of ['a', 'q']) ok(await w.host.call('clientCommand', { clientId: cli.clientId, command }))
-    expect((await w.waitFor(clientEnded(cli.clientId))).ok).toBe(true)
-    const conn = w.host.recorder.allConnections().find((c) => c.ownerId === cli.clientId)!
+    const { port, clientId } = await adderSession(w)
+    const conn = w.host.recorder.allConnections().find((c) => c.ownerId === clientId)!
     await w.waitUntil(() => w!.host.recorder.connection(conn.connId)?.state === 'closed', 'the client connection to close')
     const closed = w.host.recorder.connection(conn.connId)!
     const messages = w.host.recorder.recentMessages(conn.connId).map((m) => toTrafficMessage(m))
-    const result = w.results(cli.clientId).find((r) => r.kind === 'adder')!
+    const result = w.results(clientId).find((r) => r.kind === 'adder')!
     expect(result.kind).toBe('adder')
-    const l = ladderFromSocketEvents(socketTrace(closed, messages, { first: 'client' }))
+    // The client closed after "q": the recorded fact draws its FIN first, no guess needed.
+    expect(closed).toMatchObject({ closedBy: 'us', closeKind: 'fin' })
+    const l = ladderFromSocketEvents(socketTrace(closed, messages))
+    expect(l.closeOrderUnknown).toBeUndefined()
     expect(l.source).toBe('socket-events')
     expect(l.client).toEqual(closed.local)
-    expect(l.server).toEqual({ address: '127.0.0.1', port: srv.port })
+    expect(l.server).toEqual({ address: '127.0.0.1', port })
     const pair = result.kind === 'adder' ? `${result.a} ${result.b}` : ''
     const answer = result.kind === 'adder' ? String(result.answer) : ''
     expect(l.arrows.filter((a) => a.text !== undefined).map((a) => [a.from, a.text])).toEqual([
@@ -565,7 +563,7 @@ describe('without tshark: the diagram from the app’s own socket events', () =>
       'server recv 0',
       'server close',
     ])
-    const texts = parseSvg(makeEvidence({ port: srv.port, packets: [], ladders: [l] }).svg).texts
+    const texts = parseSvg(makeEvidence({ port, packets: [], ladders: [l] }).svg).texts
     expect(texts.some((t) => t.startsWith('Drawn from socket events'))).toBe(true)
     expect(texts).toContain('"bob-1"')
   })

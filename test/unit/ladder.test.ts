@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import type { CapturedPacket, ConnectionInfo, TcpFlag, TrafficMessage } from '@shared/contract'
 import { ladderFromPackets, ladderFromSocketEvents, laddersFromPackets, socketTrace, type Ladder } from '@shared/ladder'
 import { answerSheet, transcriptText } from '@shared/ladder-sheet'
-import { connectionHeading, layoutLadder } from '@shared/ladder-layout'
+import { CLOSE_ORDER_NOTE, connectionHeading, ENDED_WITHOUT_NOTE, layoutLadder } from '@shared/ladder-layout'
 import { ladderSvgDocument, wrapText, xmlText } from '@shared/ladder-svg'
 import { capturedPacket, CLIENT, SERVER } from '../helpers/captured'
 import { parseSvg } from '../helpers/xml'
@@ -125,19 +125,22 @@ describe('the ladder model from captured packets', () => {
   })
 })
 
+/** A client's closed connection, as the app recorded it. */
+const conn: ConnectionInfo = {
+  connId: 'c1',
+  seq: 1,
+  role: 'client',
+  exercise: 'adder',
+  ownerId: 'cli-1',
+  local: CLIENT,
+  remote: SERVER,
+  state: 'closed',
+  openedAt: 1000,
+  closedAt: 2000,
+  counters: { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0 },
+}
+
 describe('the ladder from socket events (no capture)', () => {
-  const conn: ConnectionInfo = {
-    connId: 'c1',
-    role: 'client',
-    exercise: 'adder',
-    ownerId: 'cli-1',
-    local: CLIENT,
-    remote: SERVER,
-    state: 'closed',
-    openedAt: 1000,
-    closedAt: 2000,
-    counters: { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0 },
-  }
   const msg = (seq: number, dir: 'in' | 'out', text: string): TrafficMessage => ({
     seq,
     t: 1000 + seq,
@@ -197,6 +200,75 @@ describe('the ladder from socket events (no capture)', () => {
     expect(reset.arrows.at(-1)!.flags).toEqual(['RST', 'ACK'])
     expect(reset.brackets.at(-1)!.kind).toBe('reset')
     expect(ladderFromSocketEvents(socketTrace(conn, messages)).closeOrderUnknown).toBe(true)
+  })
+})
+
+describe('who closed, from the connection’s closedBy and closeKind', () => {
+  // The server's side of one adder exchange: "us" is the server lane, "peer" the client's.
+  const server: ConnectionInfo = { ...conn, connId: 's1', role: 'server', local: SERVER, remote: CLIENT }
+  const messages: TrafficMessage[] = [
+    { seq: 1, t: 1001, connId: 's1', dir: 'in', size: 5, text: 'bob-1', hex: '' },
+    { seq: 2, t: 1002, connId: 's1', dir: 'out', size: 3, text: 'ack', hex: '' },
+  ]
+  const ending = (l: Ladder): string[] =>
+    l.arrows.filter((a) => a.phase === 'teardown' || a.phase === 'reset').map((a) => `${a.from} ${a.flags.join('/')}`)
+  const closeCalls = (l: Ladder): string[] =>
+    l.calls
+      .filter((c) => c.call === 'close' || c.bytes === 0)
+      .map((c) => `${c.lane} ${c.call}${c.bytes !== undefined ? ` ${c.bytes}` : ''}`)
+  /** Where each ending arrow starts and ends on screen (and in the SVG, which draws the same layout). */
+  const endingLines = (l: Ladder): { from: number; to: number }[] => {
+    const layout = layoutLadder(l, connectionHeading(l, 0, 1))
+    const svg = ladderSvgDocument([l])
+    return layout.arrows
+      .filter((r) => r.arrow.phase === 'teardown' || r.arrow.phase === 'reset')
+      .map((r) => {
+        expect(svg).toContain(`x1="${r.line.x1}" y1="${r.line.y1}" x2="${r.line.x2}" y2="${r.line.y2}"`)
+        return { from: r.line.x1, to: r.line.x2 }
+      })
+  }
+  const clientX = (l: Ladder): number => layoutLadder(l, '').heads.find((h) => h.name === 'Client')!.x
+  const serverX = (l: Ladder): number => layoutLadder(l, '').heads.find((h) => h.name === 'Server')!.x
+
+  it('the peer (the client) closed first: its FIN leaves the client lane, the server answers', () => {
+    const l = ladderFromSocketEvents(socketTrace({ ...server, closedBy: 'peer', closeKind: 'fin' }, messages))
+    expect(ending(l)).toEqual(['client FIN/ACK', 'server FIN/ACK'])
+    expect(closeCalls(l)).toEqual(['client close', 'server recv 0', 'server close'])
+    expect(endingLines(l)).toEqual([
+      { from: clientX(l), to: serverX(l) },
+      { from: serverX(l), to: clientX(l) },
+    ])
+    expect(l.closeOrderUnknown).toBeUndefined()
+    expect(layoutLadder(l, '').notes.map((n) => n.text)).not.toContain(CLOSE_ORDER_NOTE)
+  })
+
+  it('we (the server) closed first: the FIN leaves the server lane and the client’s recv() returns b""', () => {
+    const l = ladderFromSocketEvents(socketTrace({ ...server, closedBy: 'us', closeKind: 'fin' }, messages))
+    expect(ending(l)).toEqual(['server FIN/ACK', 'client FIN/ACK'])
+    expect(closeCalls(l)).toEqual(['server close', 'client recv 0', 'client close'])
+    expect(endingLines(l)[0]).toEqual({ from: serverX(l), to: clientX(l) })
+    // The client's side of the same connection: "us" is now the client lane.
+    const mine = ladderFromSocketEvents(socketTrace({ ...conn, closedBy: 'us', closeKind: 'fin' }, []))
+    expect(ending(mine)).toEqual(['client FIN/ACK', 'server FIN/ACK'])
+  })
+
+  it('a reset by the peer is one RST from its lane, bracketed as a reset, with no FIN', () => {
+    const l = ladderFromSocketEvents(socketTrace({ ...server, closedBy: 'peer', closeKind: 'reset' }, messages))
+    expect(ending(l)).toEqual(['client RST/ACK'])
+    expect(l.brackets.map((b) => b.kind)).toEqual(['handshake', 'reset'])
+    expect(closeCalls(l)).toEqual([])
+    expect(endingLines(l)).toEqual([{ from: clientX(l), to: serverX(l) }])
+    const texts = parseSvg(ladderSvgDocument([l])).texts
+    expect(texts).toContain('RST/ACK  Len=0')
+    expect(texts.some((t) => t.startsWith('Reset (RST): the connection was aborted'))).toBe(true)
+  })
+
+  it('a timeout draws no close at all, and says why', () => {
+    const l = ladderFromSocketEvents(socketTrace({ ...server, closeKind: 'timeout' }, messages))
+    expect(ending(l)).toEqual([])
+    expect(l.endedWithout).toBe('timeout')
+    expect(l.closeOrderUnknown).toBeUndefined()
+    expect(parseSvg(ladderSvgDocument([l])).texts).toContain(ENDED_WITHOUT_NOTE.timeout)
   })
 })
 

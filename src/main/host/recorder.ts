@@ -6,6 +6,7 @@
 // connection changed, so recording never slows the sockets down and a batch visits only what changed.
 
 import type {
+  CloseHow,
   ConnectionInfo,
   ConsoleLine,
   Counters,
@@ -132,8 +133,8 @@ class RecordedConnection implements ConnectionHandle {
     this.recorder.updateConnection(this, patch)
   }
 
-  close(reason: string, limit?: LimitName): void {
-    this.recorder.closeConnection(this, reason, limit)
+  close(reason: string, limit?: LimitName, how?: CloseHow): void {
+    this.recorder.closeConnection(this, reason, limit, how)
   }
 
   result(ownerId: string, result: ExerciseResult): void {
@@ -145,6 +146,8 @@ export class Recorder implements ConnectionSink {
   private readonly ring: MessageRing
   private readonly manyRing: MessageRing
   private lineSeq = 0
+  /** The last connection's `seq`: connections are numbered in the order they were made. */
+  private connSeq = 0
   private readonly connections = new Map<string, RecordedConnection>()
   private readonly closedOrder: string[] = []
   private readonly dirty = new Set<RecordedConnection>()
@@ -206,7 +209,11 @@ export class Recorder implements ConnectionSink {
 
   open(conn: NewConnection): ConnectionHandle {
     const { many, ...rest } = conn
-    const info: ConnectionInfo = { ...rest, counters: { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0 } }
+    const info: ConnectionInfo = {
+      ...rest,
+      seq: ++this.connSeq,
+      counters: { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0 },
+    }
     const handle = new RecordedConnection(info, many === true, this)
     this.connections.set(info.connId, handle)
     this.emit({ type: 'conn-opened', conn: { ...info, counters: { ...info.counters } } })
@@ -224,13 +231,15 @@ export class Recorder implements ConnectionSink {
     this.emit({ type: 'conn-updated', connId: conn.info.connId, ...patch })
   }
 
-  closeConnection(conn: RecordedConnection, reason: string, limit?: LimitName): void {
+  closeConnection(conn: RecordedConnection, reason: string, limit?: LimitName, how: CloseHow = {}): void {
     const info = conn.info
     if (info.state === 'closed') return
     info.state = 'closed'
     info.closedAt = Date.now()
     info.closeReason = reason
     if (limit) info.closeLimit = limit
+    if (how.closedBy) info.closedBy = how.closedBy
+    if (how.closeKind) info.closeKind = how.closeKind
     this.dirty.delete(conn)
     conn.dirty = false
     if (conn.many && info.role === 'client' && info.local) this.crowdEnds.delete(endKey(info.local))
@@ -239,6 +248,8 @@ export class Recorder implements ConnectionSink {
       connId: info.connId,
       reason,
       ...(limit ? { limit } : {}),
+      ...(how.closedBy ? { closedBy: how.closedBy } : {}),
+      ...(how.closeKind ? { closeKind: how.closeKind } : {}),
       counters: { ...info.counters },
       at: info.closedAt,
     })

@@ -12,7 +12,7 @@ import { DEFAULT_LIMITS } from '@shared/settings'
 import { createClientMachine } from '../exercises'
 import type { PeerContext, PeerMachine } from '../exercises/machine'
 import type { Rng } from '@shared/lab'
-import type { ConnectionSink } from '../sink'
+import { CLOSED_BY_US, type ConnectionSink } from '../sink'
 import { releaseDescriptor, takeDescriptor } from './descriptors'
 import { clientError } from './errors'
 import { nextId } from './ids'
@@ -197,6 +197,7 @@ export class ExerciseClient {
       conn.update({ state: 'open', local, remote })
       if (this.stopped) {
         socket.destroy()
+        conn.close('stopped by the user', undefined, CLOSED_BY_US)
         return
       }
       this.own = this.config.findOwnServer?.(remote)

@@ -7,19 +7,19 @@
 
 import net from 'node:net'
 import os from 'node:os'
-import type { ServerInfo } from '@shared/contract'
+import type { CloseHow, ServerInfo } from '@shared/contract'
 import { formatEndpoint, isLoopbackAddress, plainAddress, type Endpoint } from '@shared/endpoint'
 import { DEFAULT_LIMITS, type Exercise, type LimitName, type ServerLimits, type WireSettings } from '@shared/settings'
 import { createServerMachine } from '../exercises'
 import { pythonAddress } from '../exercises/machine'
 import type { Rng } from '@shared/lab'
 import { UserError } from '../errors'
-import type { ConnectionHandle, ConnectionSink } from '../sink'
+import { CLOSED_BY_US, type ConnectionHandle, type ConnectionSink } from '../sink'
 import { ConsoleGate } from './console-gate'
 import { connectionBudget, releaseDescriptor, takeDescriptor } from './descriptors'
 import { serverError, type PlainError } from './errors'
 import { nextId } from './ids'
-import { Session } from './session'
+import { Session, socketErrorHow } from './session'
 import { LinkTiming, RttMemory } from './timing'
 
 export interface ServerConfig {
@@ -233,7 +233,7 @@ export class ExerciseServer {
     })
     if (this.stopping) {
       socket.destroy()
-      conn.close('server stopping')
+      conn.close('server stopping', undefined, CLOSED_BY_US)
       return
     }
     const { maxClients } = this.info!.limits
@@ -247,11 +247,14 @@ export class ExerciseServer {
       this.waiting.push({ socket, conn, address })
       conn.update({ state: 'waiting' })
       this.sink.line(this.serverId, `${formatEndpoint(remote)} is waiting: one client at a time`, 'info', conn.connId)
+      // A waiting socket is not read, so only a reset or an error ends it from the client's side.
+      let how: CloseHow = CLOSED_BY_US
+      socket.once('error', (err: NodeJS.ErrnoException) => (how = socketErrorHow(err)))
       socket.once('close', () => {
         const i = this.waiting.findIndex((w) => w.socket === socket)
         if (i >= 0) {
           this.waiting.splice(i, 1)
-          conn.close('client left while waiting')
+          conn.close('client left while waiting', undefined, how)
         }
       })
       return
@@ -266,7 +269,7 @@ export class ExerciseServer {
     const msg = `error: ${detail}`
     conn.message('out', msg)
     socket.end(msg)
-    socket.once('close', () => conn.close(detail, limit))
+    socket.once('close', () => conn.close(detail, limit, CLOSED_BY_US))
     setTimeout(() => socket.destroy(), 1000).unref()
   }
 
@@ -330,6 +333,7 @@ export class ExerciseServer {
       }
     }
     const waiting = this.waiting.find((w) => w.conn.connId === connId)
+    waiting?.conn.close('closed from the Connections view', undefined, CLOSED_BY_US)
     waiting?.socket.destroy()
     return waiting !== undefined
   }
@@ -342,7 +346,7 @@ export class ExerciseServer {
       this.server.close(() => resolve())
       for (const w of this.waiting.splice(0)) {
         w.socket.destroy()
-        w.conn.close(`server ${reason}`)
+        w.conn.close(`server ${reason}`, undefined, CLOSED_BY_US)
       }
       for (const s of this.sessions) s.close(`server ${reason}`)
       // Sessions end gracefully; any that do not close promptly are destroyed so the port is freed.

@@ -9,11 +9,11 @@
 // - every wait (quiet moment, pace) follows the link's measured round trip (net/timing.ts).
 
 import type { Socket } from 'node:net'
-import type { ClientPhase, Convention, ExerciseResult, Received, WaitingReason } from '@shared/contract'
+import type { ClientPhase, CloseHow, Convention, ExerciseResult, Received, WaitingReason } from '@shared/contract'
 import type { LimitName, WireSettings } from '@shared/settings'
 import type { Action, PeerMachine } from '../exercises/machine'
 import { formatList } from '@shared/lab'
-import type { ConnectionHandle, EventSink, LineLevel } from '../sink'
+import { CLOSED_BY_US, type ConnectionHandle, type EventSink, type LineLevel } from '../sink'
 import { Framer, type Expect, type Terminator } from '../wire/framer'
 import type { ListEncodingUsed } from '../wire/parse'
 import { writePickle } from '../wire/pickle'
@@ -76,6 +76,8 @@ export class Session {
   private closed = false
   private closeReason: string | null = null
   private closeLimit: LimitName | undefined
+  /** Who closed first and how: the first of the peer's FIN, its reset or error, and our own close() wins. */
+  private closeHow: CloseHow | undefined
   private peerEnded = false
   private endedHandled = false
   private finished = false
@@ -152,12 +154,14 @@ export class Session {
   /** @internal The socket's listeners (below the class). */
   onEnd(): void {
     this.peerEnded = true
+    this.closeHow ??= { closedBy: 'peer', closeKind: 'fin' }
     this.pump()
   }
 
   /** @internal */
   onError(err: NodeJS.ErrnoException): void {
     this.closeReason ??= describeSocketError(err)
+    this.closeHow ??= socketErrorHow(err)
   }
 
   /** @internal The one drain path: the peer read what was waiting, so answering (and reading) may go on. */
@@ -577,6 +581,7 @@ export class Session {
     if (this.closing) return
     this.closing = true
     this.closeReason ??= reason
+    this.closeHow ??= CLOSED_BY_US
     this.clearTimers()
     this.queue.length = 0
     this.framer.clear()
@@ -613,7 +618,7 @@ export class Session {
       }
     }
     this.finish(false, reason)
-    this.opts.conn.close(reason, this.closeLimit)
+    this.opts.conn.close(reason, this.closeLimit, this.closeHow)
     this.opts.onClosed?.(reason, this.closeLimit)
   }
 }
@@ -659,5 +664,18 @@ function describeSocketError(err: NodeJS.ErrnoException): string {
       return 'the peer stopped answering (timed out)'
     default:
       return err.code ?? err.message
+  }
+}
+
+/** What a socket error says of the close: a reset came from the peer, a timeout is nobody's close. */
+export function socketErrorHow(err: NodeJS.ErrnoException): CloseHow {
+  switch (err.code) {
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return { closedBy: 'peer', closeKind: 'reset' }
+    case 'ETIMEDOUT':
+      return { closeKind: 'timeout' }
+    default:
+      return { closeKind: 'error' }
   }
 }

@@ -65,6 +65,7 @@ function conn(
 ): ConnectionInfo {
   return {
     connId,
+    seq: openedAt,
     role,
     exercise: 'greeting',
     ownerId: role === 'server' ? 'srv-1' : 'cli-1',

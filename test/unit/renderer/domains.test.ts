@@ -21,6 +21,7 @@ function batch(part: Partial<EventBatch> = {}): EventBatch {
 function conn(id: string, ownerId: string, patch: Partial<ConnectionInfo> = {}): ConnectionInfo {
   return {
     connId: id,
+    seq: Number(id.replace(/\D/g, '') || 0),
     role: 'server',
     exercise: 'adder',
     ownerId,

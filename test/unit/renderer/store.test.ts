@@ -39,6 +39,7 @@ const zero = { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0 }
 function conn(id: string, patch: Partial<ConnectionInfo> = {}): ConnectionInfo {
   return {
     connId: id,
+    seq: Number(id.replace(/\D/g, '') || 0),
     role: 'server',
     exercise: 'adder',
     ownerId: 'srv-1',

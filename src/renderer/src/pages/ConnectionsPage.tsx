@@ -16,10 +16,29 @@ import { appStore, formKey, selectConnection, setTrafficFilter, useActions, useA
 
 const ROW = 30
 
-/** `conn-42` → 42, for a natural order of ids. */
-function idNumber(id: string): number {
-  const m = /(\d+)$/.exec(id)
-  return m ? Number(m[1]) : 0
+/** Who closed a connection and how, as a sentence ("closed by the peer"); undefined when not known. */
+export function closedByText(c: Pick<ConnectionInfo, 'closedBy' | 'closeKind'>): string | undefined {
+  const who = c.closedBy === 'us' ? 'SocketLab' : c.closedBy === 'peer' ? 'the peer' : undefined
+  switch (c.closeKind) {
+    case 'fin':
+      return who && `closed by ${who}`
+    case 'reset':
+      return who ? `reset by ${who}` : 'reset'
+    case 'timeout':
+      return 'timed out: the peer stopped answering'
+    case 'error':
+      return 'ended by a socket error'
+  }
+  return undefined
+}
+
+/** The same in a row's few characters ("peer closed", "we reset"); the state when not known. */
+function closedShort(c: ConnectionInfo): string {
+  if (c.state !== 'closed') return c.state
+  const who = c.closedBy === 'us' ? 'we' : c.closedBy === 'peer' ? 'peer' : undefined
+  if (c.closeKind === 'timeout') return 'timed out'
+  if (who && (c.closeKind === 'fin' || c.closeKind === 'reset')) return `${who} ${c.closeKind === 'fin' ? 'closed' : 'reset'}`
+  return c.closeKind === 'reset' ? 'reset' : 'closed'
 }
 type Show = 'all' | 'live' | 'closed'
 
@@ -75,8 +94,12 @@ const ConnRow = memo(function ConnRow({ c, peer, selected, now, top, onSelect }:
           </>
         )}
       </span>
-      <span className={`c-state state-${c.state}`} title={c.closeReason}>
-        {c.state}
+      <span
+        className={`c-state state-${c.state}`}
+        title={[closedByText(c), c.closeReason].filter(Boolean).join(': ') || undefined}
+        data-testid="conn-state"
+      >
+        {closedShort(c)}
       </span>
       <span className="c-num mono" title={`${c.counters.bytesIn} bytes in, ${c.counters.bytesOut} bytes out`}>
         {formatBytes(c.counters.bytesIn)} / {formatBytes(c.counters.bytesOut)}
@@ -130,10 +153,8 @@ export function ConnectionsPage(): ReactNode {
             (c.clientName ?? '').toLowerCase().includes(t),
         ),
     )
-    // Newest first; ids (conn-7 before conn-12) break ties so the order never jumps.
-    return list.sort(
-      (a, b) => b.openedAt - a.openedAt || idNumber(b.connId) - idNumber(a.connId) || (a.connId < b.connId ? 1 : -1),
-    )
+    // Newest first; the opening order breaks ties (same millisecond) so the order never jumps.
+    return list.sort((a, b) => b.openedAt - a.openedAt || b.seq - a.seq)
   }, [all, show, q])
 
   const onSelect = useCallback((connId: string) => selectConnection(appStore, connId), [])
@@ -340,6 +361,7 @@ function ConnectionDetail({ c, now }: { c: ConnectionInfo; now: number }): React
         </span>
         <span>
           <span className="muted">state</span> <span className={`state-${c.state}`}>{c.state}</span>
+          {closedByText(c) && <span data-testid="conn-closed-by"> · {closedByText(c)}</span>}
           {c.closeReason && <span className="muted"> ({c.closeReason})</span>}
         </span>
         <span>

@@ -64,6 +64,8 @@ export function foldConnections(s: ConnectionsState, batch: EventBatch, keep: st
           closedAt: e.at,
           closeReason: e.reason,
           closeLimit: e.limit,
+          closedBy: e.closedBy,
+          closeKind: e.closeKind,
           counters: e.counters,
         })
         break
