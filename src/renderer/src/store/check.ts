@@ -23,9 +23,10 @@ import type {
   SavedReport,
   SocketLabBridge,
 } from '@shared/contract'
+import { fieldLabel, fieldSentence } from '@shared/fields'
 import { HANDOUT_PORT } from '@shared/settings'
 import type { BridgeLink } from '../bridge'
-import { appStore, plainError, setError } from './index'
+import { appStore, setError } from './index'
 
 export type CheckTab = 'server' | 'client' | 'program' | 'room'
 
@@ -215,13 +216,17 @@ export function applyDoctorAction(store: CheckStore, action: DoctorAction): void
 
 type Checked<T> = { ok: true; value: T } | { ok: false; error: string; field: string }
 
-function whole(text: string, field: string, label: string, min: number, max: number): Checked<number> {
+/** A whole number typed in a Check form, in min..max, or what is wrong in the words of that control's label. */
+function whole(text: string, field: string, command: CheckCommandName, min: number, max: number): Checked<number> {
   const t = text.trim()
-  if (!/^\d{1,6}$/.test(t)) return { ok: false, error: `${label}: type a whole number (${min} to ${max}).`, field }
+  const label = fieldLabel(field, command)
+  if (!/^\d{1,6}$/.test(t)) return { ok: false, error: fieldSentence(label, `type a whole number (${min} to ${max})`), field }
   const n = Number(t)
-  if (n < min || n > max) return { ok: false, error: `${label}: must be ${min} to ${max}.`, field }
+  if (n < min || n > max) return { ok: false, error: fieldSentence(label, `must be ${min} to ${max}`), field }
   return { ok: true, value: n }
 }
+
+type CheckCommandName = 'checkServer' | 'checkClient' | 'checkProgram'
 
 export interface CheckActions {
   checkServer(): Promise<boolean>
@@ -246,7 +251,7 @@ export function createCheckActions(store: CheckStore, bridge: SocketLabBridge): 
     if (tab === 'room')
       store.setState({ rosterErrors: !result.ok && result.detail?.kind === 'roster' ? result.detail.errors : [] })
     if (result.ok) return result.value
-    setError(appStore, checkForm[tab], { error: plainError(result.error, result.field), field: result.field })
+    setError(appStore, checkForm[tab], { error: result.error, field: result.field })
     return null
   }
 
@@ -267,8 +272,11 @@ export function createCheckActions(store: CheckStore, bridge: SocketLabBridge): 
     async checkServer() {
       const f = get().forms.server
       if (!f.host.trim())
-        return fail('server', { error: 'Host: type the server’s address (127.0.0.1 for this machine).', field: 'host' })
-      const port = whole(f.port, 'port', 'Port', 1, 65535)
+        return fail('server', {
+          error: fieldSentence(fieldLabel('host', 'checkServer'), 'type the server’s address (127.0.0.1 for this machine)'),
+          field: 'host',
+        })
+      const port = whole(f.port, 'port', 'checkServer', 1, 65535)
       if (!port.ok) return fail('server', port)
       const info = await run('server', () => bridge.checkServer({ question: f.question, host: f.host.trim(), port: port.value }))
       if (info) started('server', info)
@@ -277,11 +285,11 @@ export function createCheckActions(store: CheckStore, bridge: SocketLabBridge): 
 
     async checkClient() {
       const f = get().forms.client
-      const port = whole(f.port, 'port', 'Port', 0, 65535)
+      const port = whole(f.port, 'port', 'checkClient', 0, 65535)
       if (!port.ok) return fail('client', port)
-      const connections = whole(f.connections, 'connections', 'Clients', 1, 50)
+      const connections = whole(f.connections, 'connections', 'checkClient', 1, 50)
       if (!connections.ok) return fail('client', connections)
-      const timeoutS = whole(f.timeoutS, 'timeoutS', 'Wait', 1, 3600)
+      const timeoutS = whole(f.timeoutS, 'timeoutS', 'checkClient', 1, 3600)
       if (!timeoutS.ok) return fail('client', timeoutS)
       const info = await run('client', () =>
         bridge.checkClient({ question: f.question, port: port.value, connections: connections.value, timeoutS: timeoutS.value }),
@@ -293,12 +301,12 @@ export function createCheckActions(store: CheckStore, bridge: SocketLabBridge): 
     async runProgram() {
       const f = get().forms.program
       const split = splitCommandLine(f.command)
-      if (!split.ok) return fail('program', { error: `Command: ${split.error}.`, field: 'command' })
-      const port = whole(f.port, 'port', 'Port', f.side === 'server' ? 1 : 0, 65535)
+      if (!split.ok) return fail('program', { error: fieldSentence(fieldLabel('command'), split.error), field: 'command' })
+      const port = whole(f.port, 'port', 'checkProgram', f.side === 'server' ? 1 : 0, 65535)
       if (!port.ok) return fail('program', port)
-      const connections = whole(f.connections, 'connections', 'Runs', 1, 50)
+      const connections = whole(f.connections, 'connections', 'checkProgram', 1, 50)
       if (!connections.ok) return fail('program', connections)
-      const timeoutS = whole(f.timeoutS, 'timeoutS', 'Time limit', 1, 3600)
+      const timeoutS = whole(f.timeoutS, 'timeoutS', 'checkProgram', 1, 3600)
       if (!timeoutS.ok) return fail('program', timeoutS)
       const info = await run('program', () =>
         bridge.checkProgram({

@@ -14,7 +14,7 @@ import {
 import type { Exercise } from '@shared/settings'
 import type { BridgeLink } from '../bridge'
 import { base64ToBytes } from '../packets'
-import { clientArgs, plainError, serverArgs, manyClientsArgs, wholeNumber, type Checked } from './forms'
+import { clientArgs, serverArgs, manyClientsArgs, wholeNumber, type Checked } from './forms'
 import {
   loadSettings,
   saveSettings,
@@ -415,9 +415,9 @@ export function createActions(store: AppStore, bridge: SocketLabBridge): Actions
   }
 }
 
-/** A failed command's error for the store: in plain words, with the facts to offer a fix and to clear it later. */
+/** A failed command's error for the store: the host's sentence, with the facts to offer a fix and to clear it later. */
 function errorOf(result: { error: string; field?: string; detail?: ErrorDetail }): FormError {
-  const base = { error: plainError(result.error, result.field), field: result.field }
+  const base = { error: result.error, field: result.field }
   const d = result.detail
   if (d?.kind === 'port-in-use') return { ...base, detail: d, cause: 'port-in-use', port: d.port }
   if (d?.kind === 'connect-failed')
