@@ -268,6 +268,7 @@ export class Host {
       capturePackets: this.capture.packets?.() ?? [],
       ...this.recorder.history(),
       endedClients: [...this.endedClients],
+      ...this.checks.state(),
     }
   }
 

@@ -21,6 +21,7 @@ import type {
   RosterError,
   RosterRunInfo,
   SavedReport,
+  Snapshot,
   SocketLabBridge,
 } from '@shared/contract'
 import { fieldLabel, fieldSentence } from '@shared/fields'
@@ -188,6 +189,70 @@ export function applyCheckBatch(store: CheckStore, batch: EventBatch): void {
     let next = s
     for (const e of events) next = { ...next, ...reduceEvent(next, e) }
     return next
+  })
+}
+
+/** The tab a run belongs on: Run my program's runs have the command they started. */
+export function tabOf(info: CheckRunInfo): Exclude<CheckTab, 'room'> {
+  return info.target.command ? 'program' : info.kind
+}
+
+/** A snapshot's runs and boards as the events that built them, so they are folded exactly as live ones are. */
+function snapshotEvents(snap: Pick<Snapshot, 'checkRuns' | 'rosterRuns'>): CheckEvent[] {
+  const events: CheckEvent[] = []
+  for (const r of snap.checkRuns ?? []) {
+    const runId = r.info.runId
+    events.push({ type: 'check-started', run: r.info }, { type: 'check-plan', runId, checks: r.plan })
+    for (const result of r.results) events.push({ type: 'check-result', runId, result })
+    if (r.ended)
+      events.push({
+        type: 'check-ended',
+        runId,
+        ...(r.report ? { report: r.report } : {}),
+        ...(r.cancelled ? { cancelled: true as const } : {}),
+        ...(r.error !== undefined ? { error: r.error } : {}),
+      })
+  }
+  for (const r of snap.rosterRuns ?? []) {
+    const runId = r.info.runId
+    events.push({ type: 'roster-started', roster: r.info })
+    r.reports.forEach((report, index) => {
+      if (report) events.push({ type: 'roster-team', runId, index, report })
+    })
+    if (r.ended) events.push({ type: 'roster-ended', runId, ...(r.cancelled ? { cancelled: true as const } : {}) })
+    for (const index of r.running) events.push({ type: 'roster-team', runId, index })
+  }
+  return events
+}
+
+/** Said of a run the page showed running that the host no longer has (it was restarted). */
+export const RUN_GONE = 'SocketLab no longer has this check (was it restarted?): run it again.'
+
+/**
+ * Rebuild the Check page from the host's snapshot (a reloaded page, a second tab, a reconnection): its runs
+ * and boards replace the page's, each tab shows the run it showed (or else the newest of its own), and a
+ * run the page thought running that the host no longer has is marked ended.
+ */
+export function applyCheckSnapshot(store: CheckStore, snap: Pick<Snapshot, 'checkRuns' | 'rosterRuns'>): void {
+  if (!snap.checkRuns && !snap.rosterRuns) return
+  store.setState((s) => {
+    const runs: Record<string, RunView> = {}
+    for (const [id, run] of Object.entries(s.runs)) runs[id] = run.ended ? run : { ...run, ended: true, error: RUN_GONE }
+    const rosters: Record<string, RosterView> = {}
+    for (const [id, r] of Object.entries(s.rosters)) rosters[id] = r.ended ? r : { ...r, ended: true, running: {} }
+    for (const id of snap.checkRuns?.map((r) => r.info.runId) ?? []) delete runs[id]
+    for (const id of snap.rosterRuns?.map((r) => r.info.runId) ?? []) delete rosters[id]
+    let next: CheckState = { ...s, runs, rosters }
+    for (const e of snapshotEvents(snap)) next = { ...next, ...reduceEvent(next, e) }
+    const current: CheckState['current'] = {}
+    for (const tab of ['server', 'client', 'program'] as const) {
+      const shown = s.current[tab]
+      const newest = snap.checkRuns?.filter((r) => tabOf(r.info) === tab).at(-1)?.info.runId
+      const id = shown && next.runs[shown] ? shown : newest
+      if (id) current[tab] = id
+    }
+    const roster = s.roster && next.rosters[s.roster] ? s.roster : snap.rosterRuns?.at(-1)?.info.runId
+    return { ...next, current, ...(roster ? { roster } : {}) }
   })
 }
 
