@@ -1,7 +1,7 @@
 // Forms to command arguments. Only the syntax and the handout's ranges are checked here (a number
 // field holds a whole number, a list parses, a set has 1 to 100 numbers); everything else is the host's
-// job, and its errors come back as sentences for the control, with the field they belong to. Each exercise's own fields are turned
-// into parameters by its module (src/renderer/src/exercises).
+// job, and its errors come back as sentences to show as they are, with the field they belong to. Each
+// exercise's own fields are turned into parameters by its module (src/renderer/src/exercises).
 
 import type { ClientStartArgs, ServerStartArgs, ManyClientsStartArgs } from '@shared/contract'
 import { checkHostInput } from '@shared/endpoint'
