@@ -6,9 +6,10 @@
 import readline from 'node:readline'
 import type { ClientStartArgs, EngineEvent, ServerStartArgs } from '@shared/contract'
 import { describeConvention } from '@shared/convention'
+import { cliFlag } from '@shared/fields'
 import { EXERCISES, HANDOUT_PORT, type Exercise } from '@shared/settings'
 import { Host } from '../main/host/host'
-import { validate } from '../main/host/schemas'
+import { validate, type FieldWords } from '../main/host/schemas'
 import { visible } from '../main/wire/text'
 import { captureCommand } from './capture'
 import { checkCommand } from './check'
@@ -83,11 +84,14 @@ function exerciseOf(args: ParsedArgs, command: string): Exercise {
   return name as Exercise
 }
 
-/** The same checks the app's bridge applies; a failure is a usage error (exit 2). */
+/** The same checks the app's bridge applies, each failure naming the option (`--port must be …`); exit 2. */
 function usable(name: 'clientStart' | 'serverStart', request: ClientStartArgs | ServerStartArgs): void {
-  const checked = validate(name, JSON.parse(JSON.stringify(request)))
+  const checked = validate(name, JSON.parse(JSON.stringify(request)), FLAG_WORDS)
   if (!checked.ok) throw new UsageError(checked.error)
 }
+
+/** Errors for a terminal name the option that was typed, also before a sentence of its own (`--host: …`). */
+const FLAG_WORDS: FieldWords = { label: cliFlag, nameSentences: true }
 
 export interface Io {
   out: NodeJS.WritableStream

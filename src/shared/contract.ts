@@ -397,6 +397,10 @@ export interface Snapshot {
   droppedMessages: number
   /** How this app's recent clients (not Many clients) ended, oldest first, so a reloaded page says Done or Failed. */
   endedClients?: EndedClient[]
+  /** The recent check runs (the running ones and the last 20 ended), oldest first, so a reloaded Check page shows them. */
+  checkRuns?: CheckRunState[]
+  /** The recent room boards (the running ones and the last 4 ended), oldest first. */
+  rosterRuns?: RosterRunState[]
 }
 
 export interface EndedClient {
@@ -885,6 +889,29 @@ export interface SavedReport {
   folder: string
   path: string
   size: number
+}
+
+/** A check run as its check-* events have left it so far. */
+export interface CheckRunState {
+  info: CheckRunInfo
+  plan: CheckPlan[]
+  /** The results settled so far, in the order they came (an ended run's report has them all). */
+  results: CheckResult[]
+  ended: boolean
+  report?: CheckReport
+  cancelled?: true
+  error?: string
+}
+
+/** A room board as its roster-* events have left it so far. */
+export interface RosterRunState {
+  info: RosterRunInfo
+  /** Each team's report by its index in the roster; null while it has none. */
+  reports: (CheckReport | null)[]
+  /** The teams being checked now (their indexes). */
+  running: number[]
+  ended: boolean
+  cancelled?: true
 }
 
 /** Progress of checks and roster runs, as facts: which check, its verdict, its detail and evidence. */

@@ -52,7 +52,11 @@ const CASES: Case[] = [
     question: 'adder',
     exit: 1,
     expect: { 'name-first': true, bundled: false, range: true, 'printed-sums': true, 'unique-names': null, exits: true },
-    detail: { bundled: /2 of 2 requests came as two messages/ },
+    detail: {
+      bundled: /2 of 2 requests came as two messages/,
+      // Said for both places: the app's control and the command line's option.
+      'unique-names': /^Needs two or more clients: set Times to start it to 2 or more \(--connections 2 in the command line\)\.$/,
+    },
   },
   {
     script: 'adder_client_crash.py',
@@ -201,6 +205,7 @@ describe('check client: clients that connect on their own', () => {
       const r = await runCheck(['client', 'adder', '--port', String(port), '--timeout', '1'])
       expect(r.code).toBe(1)
       expect(r.check('connected').detail).toMatch(/EADDRINUSE/)
+      expect(r.check('connected').fix).toMatch(/choose another \(Serve on port; --port in the command line\)/)
     } finally {
       holder.close()
     }

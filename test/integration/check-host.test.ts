@@ -8,7 +8,7 @@ import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { CheckEvent, CheckReport, EngineEvent } from '@shared/contract'
+import type { CheckEvent, CheckReport, EngineEvent, Snapshot } from '@shared/contract'
 import { Host } from '../../src/main/host/host'
 import { STUDENTS } from '../helpers/check-cli'
 import { freePort } from '../helpers/raw-peer'
@@ -189,5 +189,30 @@ describe('check commands', () => {
     expect(JSON.parse(readFileSync(json.path, 'utf8')).teams[0]).toMatchObject({ team: 'nobody', ok: false })
     const one = await ok(host.call('checkSave', { runId: good.runId, format: 'html', index: 0 }))
     expect(existsSync(one.path)).toBe(true)
+  })
+
+  it('the snapshot holds every run and room board as its events left it, for a reloaded page', async () => {
+    // Everything above, ended (passed, failed, cancelled) or still running, and a board with a re-run team.
+    const snap = JSON.parse(JSON.stringify(host.snapshot())) as Snapshot
+    const started = events.flatMap((e) => (e.type === 'check-started' ? [e.run.runId] : []))
+    expect(snap.checkRuns!.map((r) => r.info.runId)).toEqual(started)
+    for (const run of snap.checkRuns!) {
+      const own = events.filter((e) => 'runId' in e && e.runId === run.info.runId)
+      const last = <T extends CheckEvent['type']>(type: T) =>
+        own.filter((e) => e.type === type).at(-1) as Extract<CheckEvent, { type: T }>
+      expect(run.plan).toEqual(last('check-plan').checks)
+      const results = new Map(own.flatMap((e) => (e.type === 'check-result' ? [[e.result.id, e.result] as const] : [])))
+      expect(run.results).toEqual([...results.values()])
+      const end = last('check-ended')
+      expect(run.ended).toBe(!!end)
+      expect({ report: run.report, cancelled: run.cancelled, error: run.error }).toEqual({
+        report: end?.report,
+        cancelled: end?.cancelled,
+        error: end?.error,
+      })
+    }
+    expect(snap.checkRuns!.some((r) => r.cancelled)).toBe(true)
+    const [board] = snap.rosterRuns!.slice(-1)
+    expect(board).toMatchObject({ ended: true, running: [], reports: [expect.objectContaining({ ok: false })] })
   })
 })

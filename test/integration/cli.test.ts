@@ -125,6 +125,18 @@ describe('socketlab serve / client (in-process)', () => {
     [['client', 'greeting', '--host', 'x', '--script', 'a'], /--script is for the adder exercise/],
     [['client', 'adder', '--host', '127.0.0.1', '--separator', 'tab'], /--separator must be one of/],
     [['serve', 'adder', '--bogus'], /unknown option --bogus/],
+    // The host's own checks, in the words of the option typed (never the app's labels or a path).
+    [['client', 'greeting', '--host', '127.0.0.256'], /^socketlab: --host: 256 is too large: each of the 4 numbers is 0–255\.\n/],
+    [
+      ['client', 'greeting', '--host', '127 0 0 1'],
+      /^socketlab: --host: Separate the 4 numbers with dots, not spaces: 127\.0\.0\.1\.\n/,
+    ],
+    [['client', 'adder', '--host', '127.0.0.1', '--name', ' '], /^socketlab: --name: enter a name\.\n/],
+    [
+      ['client', 'greeting', '--host', '127.0.0.1', '--ack', 'x'.repeat(1001)],
+      /^socketlab: --ack must be at most 1000 characters\.\n/,
+    ],
+    [['serve', 'adder', '--host', ' '], /^socketlab: --host: choose where to listen\.\n/],
     [['serve'], /serve needs an exercise/],
     [['frobnicate'], /unknown command "frobnicate"/],
   ])('usage error %j exits 2', async (args, message) => {

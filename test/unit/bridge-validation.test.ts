@@ -146,19 +146,68 @@ describe('bridge validation', () => {
     }
   })
 
-  it('errors name the field they belong next to', async () => {
+  it('errors are one plain sentence for the control, with the field they belong next to', async () => {
     expect(await host.call('serverStart', { ...server, port: 70000 })).toEqual({
       ok: false,
-      error: 'port: must be 0 to 65535',
+      error: 'Port must be 0 to 65535.',
       field: 'port',
     })
     expect(await host.call('clientStart', { ...client, port: 0 })).toEqual({
       ok: false,
-      error: 'port: must be 1 to 65535',
+      error: 'Port must be 1 to 65535.',
       field: 'port',
     })
+    // zod's own words are not shown: the field's label and what is wrong, in the app's words.
+    expect(await host.call('serverStart', { ...server, wire: { paceMs: null } })).toEqual({
+      ok: false,
+      error: 'Pace must be a number.',
+      field: 'paceMs',
+    })
+    expect(await host.call('serverStart', { ...server, port: 1.5 })).toMatchObject({ error: 'Port must be a whole number.' })
+    expect(await host.call('manyClientsStart', { ...many, thinkMs: 70_000 })).toMatchObject({
+      error: 'Pause must be at most 60000.',
+      field: 'thinkMs',
+    })
+    expect(await host.call('serverStart', { ...server, exercise: 'chat' })).toMatchObject({
+      error: 'Exercise must be one of greeting, dedup, intersection, adder.',
+    })
+    // The host box's sentence is said as it is; a number in a list is placed next to the list.
+    expect(await host.call('clientStart', { ...client, host: '127.0.0.256' })).toEqual({
+      ok: false,
+      error: '256 is too large: each of the 4 numbers is 0–255.',
+      field: 'host',
+    })
+    expect(await host.call('clientStart', { ...client, params: { numbers: [1, 'x'] } })).toMatchObject({
+      error: 'List: item 2 must be a number.',
+      field: 'numbers',
+    })
+    // A Check form's own labels: the same field is called as each tab calls it.
+    expect(await host.call('checkClient', { question: 'adder', port: 0, connections: 99 })).toEqual({
+      ok: false,
+      error: 'Clients to grade must be 1 to 50.',
+      field: 'connections',
+    })
+    expect(await host.call('checkProgram', { side: 'client', question: 'adder', command: ['x'], port: 0, timeoutS: 0 })).toEqual({
+      ok: false,
+      error: 'Time limit must be 1 to 3600 s.',
+      field: 'timeoutS',
+    })
     const unknown = await host.call('serverStart', { ...server, extra: 1 })
-    expect(unknown).toMatchObject({ ok: false, error: 'unknown field extra' })
+    expect(unknown).toMatchObject({ ok: false, error: 'Unknown field extra.' })
+    expect(await host.call('serverStart', { ...server, wire: { bogus: 1 } })).toMatchObject({
+      error: 'Unknown field bogus in wire.',
+      field: 'wire',
+    })
+  })
+
+  it('every refusal is a sentence, never a path or zod’s words', async () => {
+    for (const [name, cases] of Object.entries(BAD))
+      for (const args of cases) {
+        const r = await host.call(name, args)
+        if (r.ok) continue
+        expect(r.error, `${name} ${JSON.stringify(args)?.slice(0, 80)}`).toMatch(/^[A-Z0-9"].*[.!?)]$/s)
+        expect(r.error).not.toMatch(/Invalid input|Too (big|small)|^\w+\.\w+: /)
+      }
   })
 
   it('nothing reached the engine', () => {

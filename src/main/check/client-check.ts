@@ -8,7 +8,8 @@
 // once per connection, types the handout's keyboard input and also checks the lines it printed.
 
 import net from 'node:net'
-import type { CheckPlan, CheckQuestion, CheckReport, CheckResult } from '@shared/contract'
+import type { CheckPlan, CheckQuestion, CheckReport, CheckResult, CommandName } from '@shared/contract'
+import { cliFlag, fieldLabel } from '@shared/fields'
 import { ADDER_ACK, GREETING_TEXT } from '@shared/settings'
 import { statesOfLocalPort, timeWaitTowards } from '../doctor/system'
 import { diagnoseSync } from '../doctor/doctor'
@@ -429,11 +430,33 @@ function aggregate(res: Results, id: string, graded: Graded[], programs: Map<Gra
   return res.pass(id, many ? passes.map((x) => `${label(x.g, x.i)}: ${x.v!.detail}`).join(' ') : passes[0].v!.detail, conns)
 }
 
-function uniqueNames(res: Results, graded: Graded[]): void {
+/**
+ * A setting of the check in the words of both places it is run from: the app's control and the command
+ * line's option (`Clients to grade`, `--connections`).
+ */
+function setting(field: string, command: CheckCommandName): { control: string; flag: string } {
+  return { control: fieldLabel(field, command), flag: cliFlag(field) }
+}
+
+/** `Serve on port; --port in the command line`. */
+function inBoth(field: string, command: CheckCommandName): string {
+  const { control, flag } = setting(field, command)
+  return `${control}; ${flag} in the command line`
+}
+
+type CheckCommandName = Extract<CommandName, 'checkClient' | 'checkProgram'>
+
+function uniqueNames(res: Results, graded: Graded[], command: CheckCommandName): void {
   if (!res.has('unique-names')) return
   const conns = graded.map((g) => g.conn.id)
   const names = graded.flatMap((g) => (g.name ? [g.name] : []))
-  if (names.length < 2) return res.na('unique-names', 'Needs two or more clients: run with --connections 2 (or more).', conns)
+  const connections = setting('connections', command)
+  if (names.length < 2)
+    return res.na(
+      'unique-names',
+      `Needs two or more clients: set ${connections.control} to 2 or more (${connections.flag} 2 in the command line).`,
+      conns,
+    )
   const seen = new Map<string, number>()
   for (const n of names) seen.set(n, (seen.get(n) ?? 0) + 1)
   const dup = [...seen.entries()].find(([, k]) => k > 1)
@@ -584,6 +607,8 @@ export async function checkClient(options: ClientCheckOptions): Promise<CheckRep
   const log = new EvidenceLog()
   const rng = options.rng ?? Math.random
   const wanted = Math.max(1, options.connections ?? 1)
+  // Run my program's form, or the client check's: their controls are labelled apiece.
+  const command: CheckCommandName = options.command ? 'checkProgram' : 'checkClient'
   const res = new Results(specsFor('client', options.question, { run: !!options.command, local: false }), log, options.onResult)
   options.onPlan?.(planOf(res.specs))
   const deadline = Date.now() + options.timeoutMs
@@ -636,7 +661,7 @@ export async function checkClient(options: ClientCheckOptions): Promise<CheckRep
     res.fail(
       'connected',
       `SocketLab could not listen on port ${options.port} (${listenError.code}): ${listenError.code === 'EADDRINUSE' ? 'another program (your own server?) uses it' : listenError.message}.`,
-      'Stop the program that uses the port, or choose another with --port (and give your client the same port).',
+      `Stop the program that uses the port, or choose another (${inBoth('port', command)}), and give your client the same port.`,
     )
     res.rest('Not run: SocketLab could not serve the question.')
     return res.report('client', options.question, target)
@@ -718,12 +743,12 @@ export async function checkClient(options: ClientCheckOptions): Promise<CheckRep
       res.fail(
         'connected',
         `${arrivals.length} of ${wanted} clients connected within ${options.timeoutMs / 1000} s.`,
-        'Start every instance while SocketLab waits (or raise --timeout).',
+        `Start every instance while SocketLab waits, or raise the time: ${inBoth('timeoutS', command)}.`,
       )
     const ordered = arrivals.filter((a) => graded.includes(a))
     for (const spec of res.specs)
       if (spec.id !== 'unique-names' && !res.isSet(spec.id)) aggregate(res, spec.id, ordered, programs)
-    uniqueNames(res, ordered)
+    uniqueNames(res, ordered, command)
     return res.report('client', options.question, target)
   } finally {
     options.signal?.removeEventListener('abort', onAbort)

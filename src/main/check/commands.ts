@@ -7,6 +7,7 @@ import { z } from 'zod'
 import { commandProblem } from '@shared/command-line'
 import { CHECK_QUESTIONS, type CommandArgs, type CommandName, type CommandValue } from '@shared/contract'
 import { checkHostInput } from '@shared/endpoint'
+import { SENTENCE } from '../errors'
 import type { CheckRuns } from './runs'
 
 export type CheckCommand = Extract<CommandName, `check${string}`>
@@ -26,16 +27,20 @@ const host = z
   .transform((text, ctx) => {
     const checked = checkHostInput(text)
     if (checked.ok) return checked.host
-    ctx.addIssue({ code: 'custom', message: checked.error })
+    ctx.addIssue({ code: 'custom', message: checked.error, params: SENTENCE })
     return z.NEVER
   })
 const question = z.enum(CHECK_QUESTIONS, { error: `must be one of ${CHECK_QUESTIONS.join(', ')}` })
-const connections = z.number().int('must be a whole number').min(1, 'at least 1').max(50, 'at most 50')
-const timeoutS = z.number().int('must be a whole number of seconds').min(1, 'at least 1 s').max(3600, 'at most 3600 s')
+const connections = z.number().int('must be a whole number').min(1, 'must be 1 to 50').max(50, 'must be 1 to 50')
+const timeoutS = z
+  .number()
+  .int('must be a whole number of seconds')
+  .min(1, 'must be 1 to 3600 s')
+  .max(3600, 'must be 1 to 3600 s')
 const runId = z.string().min(1).max(64)
 /** An argv: its length and every word's are bounded by commandProblem, so each error names the field `command`. */
 const command = z
-  .array(z.string({ error: 'every word must be text' }), { error: 'must be a list of words (an argv)' })
+  .array(z.string({ error: 'must be text' }), { error: 'must be a list of words (an argv)' })
   .superRefine((argv, ctx) => {
     const problem = commandProblem(argv)
     if (problem) ctx.addIssue({ code: 'custom', message: problem })
@@ -56,7 +61,7 @@ export const checkSchemas = {
     })
     .strict()
     .refine((a) => a.side === 'client' || a.port > 0, { message: 'give the port your server listens on', path: ['port'] }),
-  checkRoster: z.object({ csv: z.string().max(ROSTER_MAX_BYTES, 'the roster is larger than 512 KB') }).strict(),
+  checkRoster: z.object({ csv: z.string().max(ROSTER_MAX_BYTES, 'must be at most 512 KB') }).strict(),
   checkRosterTeam: z.object({ runId, index: z.number().int().min(0).max(10_000) }).strict(),
   checkCancel: z.object({ runId }).strict(),
   checkSave: z

@@ -10,12 +10,16 @@ import { join } from 'node:path'
 import type {
   CheckClientArgs,
   CheckEvent,
+  CheckPlan,
   CheckProgramArgs,
   CheckReport,
+  CheckResult,
   CheckRunInfo,
+  CheckRunState,
   CheckSaveArgs,
   CheckServerArgs,
   RosterRunInfo,
+  RosterRunState,
   SavedReport,
 } from '@shared/contract'
 import { UserError } from '../errors'
@@ -45,6 +49,13 @@ interface Run {
   done: Promise<void>
   report?: CheckReport
   running: boolean
+  /** Told to the app (check-started): a client check is once it listens. */
+  announced: boolean
+  /** What its events said, for a reloaded page: the plan, each result as it came, how it ended. */
+  plan: CheckPlan[]
+  results: Map<string, CheckResult>
+  cancelled?: true
+  error?: string
 }
 
 interface RosterRun {
@@ -54,6 +65,7 @@ interface RosterRun {
   running: Set<number>
   done: Promise<void>
   active: boolean
+  cancelled?: true
 }
 
 export function defaultReportsDir(): string {
@@ -107,34 +119,54 @@ export class CheckRuns {
       announce = resolve
       refuse = reject
     })
-    let announced = false
+    // A client check plans its rows before it listens: what it says waits until the run is announced,
+    // so the app, which knows a run from its check-started, misses none of it.
+    const waiting: CheckEvent[] = []
+    const say = (event: CheckEvent): void => void (run.announced ? emit(event) : waiting.push(event))
     const hooks: Hooks = {
       signal: controller.signal,
-      onPlan: (checks) => emit({ type: 'check-plan', runId, checks }),
-      onResult: (result) => emit({ type: 'check-result', runId, result }),
+      onPlan: (checks) => {
+        run.plan = checks
+        say({ type: 'check-plan', runId, checks })
+      },
+      onResult: (result) => {
+        run.results.set(result.id, result)
+        say({ type: 'check-result', runId, result })
+      },
       listening: (port) => {
         run.info = { ...run.info, target: { ...run.info.target, port } }
-        announced = true
+        run.announced = true
         emit({ type: 'check-started', run: run.info })
+        for (const event of waiting.splice(0)) emit(event)
         announce(run.info)
       },
     }
-    const run: Run = { info, controller, running: true, done: Promise.resolve() }
+    const run: Run = {
+      info,
+      controller,
+      running: true,
+      announced: false,
+      plan: [],
+      results: new Map(),
+      done: Promise.resolve(),
+    }
     this.runs.set(runId, run)
     const announceNow = kind === 'server'
     if (announceNow) hooks.listening(target.port)
     run.done = go(hooks).then(
       (report) => {
         run.running = false
-        if (!announced) {
+        if (!run.announced) {
           // A client check that never listened: its error goes next to the port, and the run is gone.
           this.runs.delete(runId)
           const c = report.checks.find((x) => x.id === 'connected')
           refuse(new UserError(c?.detail ?? 'SocketLab could not serve the question.', 'port'))
           return
         }
-        if (controller.signal.aborted) emit({ type: 'check-ended', runId, cancelled: true })
-        else {
+        if (controller.signal.aborted) {
+          run.cancelled = true
+          emit({ type: 'check-ended', runId, cancelled: true })
+        } else {
           run.report = report
           emit({ type: 'check-ended', runId, report })
         }
@@ -142,10 +174,13 @@ export class CheckRuns {
       (err: unknown) => {
         run.running = false
         const error = `Internal error: ${err instanceof Error ? err.message : String(err)}`
-        if (!announced) {
+        if (!run.announced) {
           this.runs.delete(runId)
           refuse(new Error(error))
-        } else emit({ type: 'check-ended', runId, error })
+        } else {
+          run.error = error
+          emit({ type: 'check-ended', runId, error })
+        }
       },
     )
     return started
@@ -223,6 +258,7 @@ export class CheckRuns {
       onResult: (r) => this.teamResult(roster, entries.indexOf(r.entry), r.report),
     }).then(() => {
       roster.active = false
+      if (roster.controller.signal.aborted) roster.cancelled = true
       this.options.emit({
         type: 'roster-ended',
         runId: info.runId,
@@ -252,6 +288,7 @@ export class CheckRuns {
     if (!entry) throw new UserError(`The roster has no team number ${index + 1}.`)
     if (roster.running.has(index)) throw new UserError(`${entry.team} is being checked already.`)
     if (roster.controller.signal.aborted) roster.controller = new AbortController()
+    delete roster.cancelled
     void checkTeam(entry, {
       check: { ...this.options.server, signal: roster.controller.signal },
       onResult: (r) => this.teamResult(roster, index, r.report),
@@ -308,6 +345,29 @@ export class CheckRuns {
     if (format === 'csv') return { filename: `${base}.csv`, content: rosterCsv(results) }
     if (format === 'json') return { filename: `${base}.json`, content: rosterJson(results) }
     throw new UserError('A room board is saved as CSV or JSON (or one team as HTML or Markdown).', 'save')
+  }
+
+  /** The recent runs and room boards as their events have left them, oldest first, for a reloaded page. */
+  state(): { checkRuns: CheckRunState[]; rosterRuns: RosterRunState[] } {
+    const checkRuns = [...this.runs.values()]
+      .filter((r) => r.announced)
+      .map((r): CheckRunState => ({
+        info: r.info,
+        plan: r.plan,
+        results: [...r.results.values()],
+        ended: !r.running,
+        ...(r.report ? { report: r.report } : {}),
+        ...(r.cancelled ? { cancelled: true as const } : {}),
+        ...(r.error !== undefined ? { error: r.error } : {}),
+      }))
+    const rosterRuns = [...this.rosters.values()].map((r): RosterRunState => ({
+      info: r.info,
+      reports: r.reports.map((report) => report ?? null),
+      running: [...r.running],
+      ended: !r.active,
+      ...(r.cancelled ? { cancelled: true as const } : {}),
+    }))
+    return { checkRuns, rosterRuns }
   }
 
   /** Cancel everything and wait (a little) for it to stop. */

@@ -15,6 +15,7 @@ import type {
   Snapshot,
 } from '@shared/contract'
 import { isLoopbackAddress, type Endpoint } from '@shared/endpoint'
+import { sentence } from '@shared/fields'
 import { DEFAULT_LIMITS, DEFAULT_WIRE, type Exercise, type ServerLimits, type WireSettings } from '@shared/settings'
 import type { Rng } from '@shared/lab'
 import { ExerciseClient } from '../net/client'
@@ -71,7 +72,7 @@ export class Host {
 
   /** Run one command from an untrusted front end: validated, never throws. */
   async call<K extends CommandName>(name: K | string, args: unknown): Promise<CommandResult<CommandValue<K>>> {
-    if (!isCommandName(name)) return { ok: false, error: `unknown command ${JSON.stringify(String(name).slice(0, 40))}` }
+    if (!isCommandName(name)) return { ok: false, error: `Unknown command ${JSON.stringify(String(name).slice(0, 40))}.` }
     const checked = validate(name, args)
     if (!checked.ok) return checked
     try {
@@ -85,7 +86,7 @@ export class Host {
           ...(err.field ? { field: err.field } : {}),
           ...(err.detail ? { detail: err.detail } : {}),
         }
-      return { ok: false, error: `Internal error: ${err instanceof Error ? err.message : String(err)}` }
+      return { ok: false, error: sentence(`Internal error: ${err instanceof Error ? err.message : String(err)}`) }
     }
   }
 
@@ -152,7 +153,7 @@ export class Host {
     },
     serverStop: async ({ serverId }) => {
       const server = this.servers.get(serverId)
-      if (!server) throw new UserError('That server is not running')
+      if (!server) throw new UserError('That server is not running.')
       this.servers.delete(serverId)
       await server.stop()
       return null
@@ -201,12 +202,12 @@ export class Host {
     },
     clientCommand: async ({ clientId, command }) => {
       const client = this.clients.get(clientId)
-      if (!client || !client.command(command)) throw new UserError('This client is not connected any more', 'command')
+      if (!client || !client.command(command)) throw new UserError('This client is not connected any more.', 'command')
       return null
     },
     clientStop: async ({ clientId }) => {
       const client = this.clients.get(clientId)
-      if (!client) throw new UserError('This client is not running')
+      if (!client) throw new UserError('This client is not running.')
       client.stop()
       return null
     },
@@ -238,7 +239,7 @@ export class Host {
     },
     manyClientsStop: async ({ manyClientsId }) => {
       const many = this.manyClients.get(manyClientsId)
-      if (!many) throw new UserError('Those clients are not running')
+      if (!many) throw new UserError('Those clients are not running.')
       many.stop()
       this.changedManyClients.add(many)
       return null
@@ -248,7 +249,7 @@ export class Host {
       for (const client of this.clients.values())
         if (client.connId === connId) return (client.stop('closed from the Connections view'), null)
       for (const many of this.manyClients.values()) if (many.closeConnection(connId)) return null
-      throw new UserError('That connection is not open')
+      throw new UserError('That connection is not open.')
     },
     systemInterfaces: async () => listInterfaces(),
     trafficExport: async (args) => exportTraffic(this.recorder, args),
@@ -267,6 +268,7 @@ export class Host {
       capturePackets: this.capture.packets?.() ?? [],
       ...this.recorder.history(),
       endedClients: [...this.endedClients],
+      ...this.checks.state(),
     }
   }
 

@@ -3,9 +3,11 @@
 
 import { z } from 'zod'
 import { checkHostInput } from '@shared/endpoint'
+import { fieldLabel, fieldSentence, sentence } from '@shared/fields'
 import { TRAFFIC_EXPORT_SEQS_MAX, type CommandName } from '@shared/contract'
 import { captureSchemas } from '../capture/commands'
 import { checkSchemas } from '../check/commands'
+import { SENTENCE } from '../errors'
 import { EXERCISES, LIMIT_SETTINGS, WIRE_SETTINGS, type SettingDescriptor } from '@shared/settings'
 
 const port = z
@@ -23,7 +25,7 @@ const ms = (max: number) => z.number().int().min(0).max(max)
 const host = z.string().transform((text, ctx) => {
   const checked = checkHostInput(text)
   if (checked.ok) return checked.host
-  ctx.addIssue({ code: 'custom', message: checked.error })
+  ctx.addIssue({ code: 'custom', message: checked.error, params: SENTENCE })
   return z.NEVER
 })
 const id = z.string().min(1).max(64)
@@ -78,7 +80,7 @@ export const commandSchemas = {
         .object({
           name: text(100).trim().min(1, 'enter a name').optional(),
           ack: text(1000).optional(),
-          numbers: z.array(number).max(10_000, 'at most 10,000 numbers').optional(),
+          numbers: z.array(number).max(10_000, 'must have at most 10,000 numbers').optional(),
           count: z.number().int().min(1).max(10_000).optional(),
           size: z.number().int().min(0).max(100).optional(),
         })
@@ -92,7 +94,7 @@ export const commandSchemas = {
     .object({
       host,
       port: clientPort,
-      count: z.number().int().min(1, 'at least 1 client').max(1000, 'at most 1000 clients'),
+      count: z.number().int().min(1, 'must be 1 to 1000').max(1000, 'must be 1 to 1000'),
       baseName: text(50).trim().min(1).optional(),
       wire: wire.optional(),
       thinkMs: ms(60_000).optional(),
@@ -116,20 +118,76 @@ export const commandSchemas = {
 
 export type ValidationFailure = { ok: false; error: string; field?: string }
 
-/** Parse one command's arguments, or say in plain words what is wrong and with which field. */
+/** Whom the words are for: the app names a field by its control's label, the command line by its flag. */
+export interface FieldWords {
+  label(field: string, command: CommandName): string
+  /** Put the field's name before a message that is a sentence of its own (a terminal has no box beside it). */
+  nameSentences?: boolean
+}
+
+const APP_WORDS: FieldWords = { label: fieldLabel }
+
+const TYPE_WORDS: Record<string, string> = {
+  number: 'a number',
+  string: 'text',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'an object (named arguments)',
+}
+
+/** What is wrong, to follow the field's label, for the issues whose schema gives no words of its own. */
+function problemOf(issue: z.core.$ZodRawIssue): string | undefined {
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined) return 'is missing'
+      if (issue.expected === 'int') return 'must be a whole number'
+      return `must be ${TYPE_WORDS[issue.expected as string] ?? `of type ${issue.expected}`}`
+    case 'too_small':
+      if (issue.origin === 'string')
+        return Number(issue.minimum) <= 1 ? 'cannot be empty' : `must be at least ${issue.minimum} characters`
+      if (issue.origin === 'array') return `must have at least ${issue.minimum} items`
+      return `must be at least ${issue.minimum}`
+    case 'too_big':
+      if (issue.origin === 'string') return `must be at most ${issue.maximum} characters`
+      if (issue.origin === 'array') return `must have at most ${issue.maximum} items`
+      return `must be at most ${issue.maximum}`
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((v) => (/^[\w-]+$/.test(String(v)) ? String(v) : JSON.stringify(v))).join(', ')}`
+    default:
+      return 'is not valid'
+  }
+}
+
+/**
+ * Parse one command's arguments, or say in one plain sentence what is wrong, for the control of the field
+ * it names (`Port must be 0 to 65535.`); the command line asks for its flags' names instead (`--port …`).
+ */
 export function validate<K extends CommandName>(
   name: K,
   args: unknown,
+  words: FieldWords = APP_WORDS,
 ): { ok: true; value: z.infer<(typeof commandSchemas)[K]> } | ValidationFailure {
   const schema = commandSchemas[name] as z.ZodType
-  const parsed = schema.safeParse(args ?? {})
+  const parsed = schema.safeParse(args ?? {}, { error: problemOf })
   if (parsed.success) return { ok: true, value: parsed.data as z.infer<(typeof commandSchemas)[K]> }
   const issue = parsed.error.issues[0]
-  const path = issue.path.map(String)
-  const field = path[path.length - 1]
-  const where = path.length ? `${path.join('.')}: ` : ''
-  const message = issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.join(', ')}` : issue.message
-  return { ok: false, error: `${where}${message}`, field }
+  // The last name in the path (not an index into a list): the control the value came from.
+  const field = issue.path.filter((p): p is string => typeof p === 'string').at(-1)
+  const label = field !== undefined ? words.label(field, name) : undefined
+  return { ok: false, error: errorSentence(issue, label, words), ...(field !== undefined ? { field } : {}) }
+}
+
+function errorSentence(issue: z.core.$ZodIssue, label: string | undefined, words: FieldWords): string {
+  const last = issue.path.at(-1)
+  // One item of a list (a number of the list, a word of a command): which one, counted from 1.
+  if (label && typeof last === 'number') return fieldSentence(label, `item ${last + 1} ${issue.message}`)
+  if (issue.code === 'unrecognized_keys') {
+    const what = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`
+    return sentence(label ? `${what} in ${label}` : what)
+  }
+  if (issue.code === 'custom' && issue.params?.sentence)
+    return sentence(words.nameSentences && label ? `${label}: ${issue.message}` : issue.message)
+  return fieldSentence(label ?? 'The arguments', issue.message)
 }
 
 export function isCommandName(name: unknown): name is CommandName {

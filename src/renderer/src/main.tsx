@@ -6,14 +6,14 @@ import { createRoot } from 'react-dom/client'
 import { App } from './App'
 import { getLink } from './bridge'
 import { appStore, connectStore, createActions, persistSettings, setActions } from './store'
-import { checkStore, connectCheckStore } from './store/check'
+import { applyCheckSnapshot, checkStore, connectCheckStore } from './store/check'
 import './styles.css'
 
 const link = getLink()
 const actions = createActions(appStore, link.bridge)
 setActions(actions)
-connectStore(appStore, link, actions)
 connectCheckStore(checkStore, link)
+connectStore(appStore, link, actions, (snap) => applyCheckSnapshot(checkStore, snap))
 persistSettings(appStore)
 // The addresses are wanted on several pages ("a neighbour connects to …").
 void actions.loadInterfaces()

@@ -15,7 +15,7 @@ import type {
 } from '@shared/contract'
 import { regenerateName } from '@shared/lab'
 import { DEFAULT_LIMITS, DEFAULT_WIRE } from '@shared/settings'
-import { clientArgs, parseNumberList, plainError, serverArgs } from '@renderer/store/forms'
+import { clientArgs, parseNumberList, serverArgs } from '@renderer/store/forms'
 import { defaultSettings, loadSettings, mergeSettings, saveSettings, SETTINGS_KEY } from '@renderer/store/settings'
 import { LIMITS, reduceBatch, reduceSnapshot } from '@renderer/store/state'
 import {
@@ -312,10 +312,10 @@ function fakeBridge(answers: Partial<Record<keyof SocketLabBridge, (args: never)
 }
 
 describe('commands and errors by field', () => {
-  it('puts a bad port next to the port field, in plain words', async () => {
+  it('puts a bad port next to the port field, in the host’s words', async () => {
     const store = fresh()
     setExerciseField(store, 'greeting', 'server', 'port', '70000')
-    const { bridge, calls } = fakeBridge({ serverStart: () => ({ ok: false, error: 'port: must be 0 to 65535', field: 'port' }) })
+    const { bridge, calls } = fakeBridge({ serverStart: () => ({ ok: false, error: 'Port must be 0 to 65535.', field: 'port' }) })
     const actions = createActions(store, bridge)
     expect(await actions.startServer('greeting')).toBe(false)
     expect(calls[0].args).toMatchObject({ exercise: 'greeting', port: 70000, host: 'all' })
@@ -409,15 +409,6 @@ describe('forms and settings', () => {
     expect(parseNumberList('1 5\n5,9')).toEqual({ ok: true, value: [1, 5, 5, 9] })
     expect(parseNumberList('1, five')).toMatchObject({ ok: false, field: 'numbers' })
     expect(parseNumberList('  ')).toMatchObject({ ok: false, field: 'numbers' })
-  })
-
-  it('words host errors plainly', () => {
-    expect(plainError('port: must be 0 to 65535', 'port')).toBe('Port must be 0 to 65535.')
-    expect(plainError('host: enter a host name or IP address', 'host')).toBe('Host: enter a host name or IP address.')
-    expect(plainError('wire.paceMs: Invalid input: expected number, received null', 'paceMs')).toBe('Pace must be a number.')
-    expect(
-      plainError('Port 12345 is already in use (another server, or one still closing). Stop it or choose another port.', 'port'),
-    ).toBe('Port 12345 is already in use (another server, or one still closing). Stop it or choose another port.')
   })
 
   it('persists settings and merges them over the defaults', () => {

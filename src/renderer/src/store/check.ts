@@ -21,11 +21,13 @@ import type {
   RosterError,
   RosterRunInfo,
   SavedReport,
+  Snapshot,
   SocketLabBridge,
 } from '@shared/contract'
+import { fieldLabel, fieldSentence } from '@shared/fields'
 import { HANDOUT_PORT } from '@shared/settings'
 import type { BridgeLink } from '../bridge'
-import { appStore, plainError, setError } from './index'
+import { appStore, setError } from './index'
 
 export type CheckTab = 'server' | 'client' | 'program' | 'room'
 
@@ -190,6 +192,70 @@ export function applyCheckBatch(store: CheckStore, batch: EventBatch): void {
   })
 }
 
+/** The tab a run belongs on: Run my program's runs have the command they started. */
+export function tabOf(info: CheckRunInfo): Exclude<CheckTab, 'room'> {
+  return info.target.command ? 'program' : info.kind
+}
+
+/** A snapshot's runs and boards as the events that built them, so they are folded exactly as live ones are. */
+function snapshotEvents(snap: Pick<Snapshot, 'checkRuns' | 'rosterRuns'>): CheckEvent[] {
+  const events: CheckEvent[] = []
+  for (const r of snap.checkRuns ?? []) {
+    const runId = r.info.runId
+    events.push({ type: 'check-started', run: r.info }, { type: 'check-plan', runId, checks: r.plan })
+    for (const result of r.results) events.push({ type: 'check-result', runId, result })
+    if (r.ended)
+      events.push({
+        type: 'check-ended',
+        runId,
+        ...(r.report ? { report: r.report } : {}),
+        ...(r.cancelled ? { cancelled: true as const } : {}),
+        ...(r.error !== undefined ? { error: r.error } : {}),
+      })
+  }
+  for (const r of snap.rosterRuns ?? []) {
+    const runId = r.info.runId
+    events.push({ type: 'roster-started', roster: r.info })
+    r.reports.forEach((report, index) => {
+      if (report) events.push({ type: 'roster-team', runId, index, report })
+    })
+    if (r.ended) events.push({ type: 'roster-ended', runId, ...(r.cancelled ? { cancelled: true as const } : {}) })
+    for (const index of r.running) events.push({ type: 'roster-team', runId, index })
+  }
+  return events
+}
+
+/** Said of a run the page showed running that the host no longer has (it was restarted). */
+export const RUN_GONE = 'SocketLab no longer has this check (was it restarted?): run it again.'
+
+/**
+ * Rebuild the Check page from the host's snapshot (a reloaded page, a second tab, a reconnection): its runs
+ * and boards replace the page's, each tab shows the run it showed (or else the newest of its own), and a
+ * run the page thought running that the host no longer has is marked ended.
+ */
+export function applyCheckSnapshot(store: CheckStore, snap: Pick<Snapshot, 'checkRuns' | 'rosterRuns'>): void {
+  if (!snap.checkRuns && !snap.rosterRuns) return
+  store.setState((s) => {
+    const runs: Record<string, RunView> = {}
+    for (const [id, run] of Object.entries(s.runs)) runs[id] = run.ended ? run : { ...run, ended: true, error: RUN_GONE }
+    const rosters: Record<string, RosterView> = {}
+    for (const [id, r] of Object.entries(s.rosters)) rosters[id] = r.ended ? r : { ...r, ended: true, running: {} }
+    for (const id of snap.checkRuns?.map((r) => r.info.runId) ?? []) delete runs[id]
+    for (const id of snap.rosterRuns?.map((r) => r.info.runId) ?? []) delete rosters[id]
+    let next: CheckState = { ...s, runs, rosters }
+    for (const e of snapshotEvents(snap)) next = { ...next, ...reduceEvent(next, e) }
+    const current: CheckState['current'] = {}
+    for (const tab of ['server', 'client', 'program'] as const) {
+      const shown = s.current[tab]
+      const newest = snap.checkRuns?.filter((r) => tabOf(r.info) === tab).at(-1)?.info.runId
+      const id = shown && next.runs[shown] ? shown : newest
+      if (id) current[tab] = id
+    }
+    const roster = s.roster && next.rosters[s.roster] ? s.roster : snap.rosterRuns?.at(-1)?.info.runId
+    return { ...next, current, ...(roster ? { roster } : {}) }
+  })
+}
+
 // ---------- form fields ----------
 
 export function setCheckTab(store: CheckStore, tab: CheckTab): void {
@@ -215,13 +281,17 @@ export function applyDoctorAction(store: CheckStore, action: DoctorAction): void
 
 type Checked<T> = { ok: true; value: T } | { ok: false; error: string; field: string }
 
-function whole(text: string, field: string, label: string, min: number, max: number): Checked<number> {
+/** A whole number typed in a Check form, in min..max, or what is wrong in the words of that control's label. */
+function whole(text: string, field: string, command: CheckCommandName, min: number, max: number): Checked<number> {
   const t = text.trim()
-  if (!/^\d{1,6}$/.test(t)) return { ok: false, error: `${label}: type a whole number (${min} to ${max}).`, field }
+  const label = fieldLabel(field, command)
+  if (!/^\d{1,6}$/.test(t)) return { ok: false, error: fieldSentence(label, `type a whole number (${min} to ${max})`), field }
   const n = Number(t)
-  if (n < min || n > max) return { ok: false, error: `${label}: must be ${min} to ${max}.`, field }
+  if (n < min || n > max) return { ok: false, error: fieldSentence(label, `must be ${min} to ${max}`), field }
   return { ok: true, value: n }
 }
+
+type CheckCommandName = 'checkServer' | 'checkClient' | 'checkProgram'
 
 export interface CheckActions {
   checkServer(): Promise<boolean>
@@ -246,7 +316,7 @@ export function createCheckActions(store: CheckStore, bridge: SocketLabBridge): 
     if (tab === 'room')
       store.setState({ rosterErrors: !result.ok && result.detail?.kind === 'roster' ? result.detail.errors : [] })
     if (result.ok) return result.value
-    setError(appStore, checkForm[tab], { error: plainError(result.error, result.field), field: result.field })
+    setError(appStore, checkForm[tab], { error: result.error, field: result.field })
     return null
   }
 
@@ -267,8 +337,11 @@ export function createCheckActions(store: CheckStore, bridge: SocketLabBridge): 
     async checkServer() {
       const f = get().forms.server
       if (!f.host.trim())
-        return fail('server', { error: 'Host: type the server’s address (127.0.0.1 for this machine).', field: 'host' })
-      const port = whole(f.port, 'port', 'Port', 1, 65535)
+        return fail('server', {
+          error: fieldSentence(fieldLabel('host', 'checkServer'), 'type the server’s address (127.0.0.1 for this machine)'),
+          field: 'host',
+        })
+      const port = whole(f.port, 'port', 'checkServer', 1, 65535)
       if (!port.ok) return fail('server', port)
       const info = await run('server', () => bridge.checkServer({ question: f.question, host: f.host.trim(), port: port.value }))
       if (info) started('server', info)
@@ -277,11 +350,11 @@ export function createCheckActions(store: CheckStore, bridge: SocketLabBridge): 
 
     async checkClient() {
       const f = get().forms.client
-      const port = whole(f.port, 'port', 'Port', 0, 65535)
+      const port = whole(f.port, 'port', 'checkClient', 0, 65535)
       if (!port.ok) return fail('client', port)
-      const connections = whole(f.connections, 'connections', 'Clients', 1, 50)
+      const connections = whole(f.connections, 'connections', 'checkClient', 1, 50)
       if (!connections.ok) return fail('client', connections)
-      const timeoutS = whole(f.timeoutS, 'timeoutS', 'Wait', 1, 3600)
+      const timeoutS = whole(f.timeoutS, 'timeoutS', 'checkClient', 1, 3600)
       if (!timeoutS.ok) return fail('client', timeoutS)
       const info = await run('client', () =>
         bridge.checkClient({ question: f.question, port: port.value, connections: connections.value, timeoutS: timeoutS.value }),
@@ -293,12 +366,12 @@ export function createCheckActions(store: CheckStore, bridge: SocketLabBridge): 
     async runProgram() {
       const f = get().forms.program
       const split = splitCommandLine(f.command)
-      if (!split.ok) return fail('program', { error: `Command: ${split.error}.`, field: 'command' })
-      const port = whole(f.port, 'port', 'Port', f.side === 'server' ? 1 : 0, 65535)
+      if (!split.ok) return fail('program', { error: fieldSentence(fieldLabel('command'), split.error), field: 'command' })
+      const port = whole(f.port, 'port', 'checkProgram', f.side === 'server' ? 1 : 0, 65535)
       if (!port.ok) return fail('program', port)
-      const connections = whole(f.connections, 'connections', 'Runs', 1, 50)
+      const connections = whole(f.connections, 'connections', 'checkProgram', 1, 50)
       if (!connections.ok) return fail('program', connections)
-      const timeoutS = whole(f.timeoutS, 'timeoutS', 'Time limit', 1, 3600)
+      const timeoutS = whole(f.timeoutS, 'timeoutS', 'checkProgram', 1, 3600)
       if (!timeoutS.ok) return fail('program', timeoutS)
       const info = await run('program', () =>
         bridge.checkProgram({

@@ -1,16 +1,16 @@
 // Forms to command arguments. Only the syntax and the handout's ranges are checked here (a number
 // field holds a whole number, a list parses, a set has 1 to 100 numbers); everything else is the host's
-// job, and its errors come back with the field they belong to. Each exercise's own fields are turned
-// into parameters by its module (src/renderer/src/exercises).
+// job, and its errors come back as sentences to show as they are, with the field they belong to. Each
+// exercise's own fields are turned into parameters by its module (src/renderer/src/exercises).
 
 import type { ClientStartArgs, ServerStartArgs, ManyClientsStartArgs } from '@shared/contract'
 import { checkHostInput } from '@shared/endpoint'
 import { LIMIT_SETTINGS, WIRE_SETTINGS, type Exercise, type ServerLimits, type WireSettings } from '@shared/settings'
 import { EXERCISE_FORMS } from '../exercises/forms'
-import { check, FIELD_LABELS, FieldError, numberIn, wholeNumber, type Checked } from './parse'
+import { check, FieldError, numberIn, wholeNumber, type Checked } from './parse'
 import type { ExerciseSettings, FormOf, LimitsForm, ServerForm, ManyClientsForm, WireForm } from './settings'
 
-export { FIELD_LABELS, parseNumberList, wholeNumber, type Checked } from './parse'
+export { parseNumberList, wholeNumber, type Checked } from './parse'
 
 /** A form's text fields as numbers (checked), its choices as they are: generic over the settings table. */
 function fromForm<T>(form: FormOf<T>): T {
@@ -69,28 +69,9 @@ export function manyClientsArgs(host: string, form: ManyClientsForm, wire?: Wire
   return check(() => ({
     host: hostOf(host),
     port: wholeNumber(form.port, 'port'),
-    count: numberIn(form.count, 'count', 1, 1000),
+    count: numberIn(form.count, 'count', 1, 1000, 'manyClientsStart'),
     thinkMs: wholeNumber(form.thinkMs, 'thinkMs'),
     baseName: form.baseName,
     ...(wire ? { wire: wireFromForm(wire) } : {}),
   }))
-}
-
-/**
- * The host's validation messages (`port: must be 0 to 65535`) in plain words for the control they
- * belong to (`Port must be 0 to 65535.`). Messages already in sentences pass through.
- */
-export function plainError(error: string, field?: string): string {
-  let text = error.trim()
-  const colon = text.indexOf(': ')
-  const path = colon > 0 ? text.slice(0, colon) : ''
-  if (field && path && /^[\w.]+$/.test(path) && path.split('.').pop() === field) {
-    const rest = text.slice(colon + 2)
-    const label = FIELD_LABELS[field] ?? field
-    if (/^Invalid input: expected number/i.test(rest)) text = `${label} must be a number`
-    else if (/^(must|is|should|cannot) /.test(rest)) text = `${label} ${rest}`
-    else text = `${label}: ${rest}`
-  }
-  text = text.charAt(0).toUpperCase() + text.slice(1)
-  return /[.!?)]$/.test(text) ? text : `${text}.`
 }

@@ -1,8 +1,9 @@
 // Checking what was typed before it is sent: a number field holds a whole number, a list parses. Each
-// failure names the field it belongs next to. The labels come from the settings table where a field is
-// a setting, so a label is written once.
+// failure names the field it belongs next to, in the words of the one list of field labels
+// (src/shared/fields.ts) the host's errors use too.
 
-import { LIMIT_SETTINGS, WIRE_SETTINGS } from '@shared/settings'
+import type { CommandName } from '@shared/contract'
+import { fieldLabel } from '@shared/fields'
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: string; field: string }
 
@@ -15,41 +16,18 @@ export class FieldError extends Error {
   }
 }
 
-/** Words for every form field that is not a setting (the settings' own labels come from their table). */
-const FORM_LABELS: Readonly<Record<string, string>> = {
-  host: 'Host',
-  port: 'Port',
-  localPort: 'Own port',
-  oneAtATime: 'Mode',
-  setSize: 'Own set size',
-  name: 'Client name',
-  ack: 'Acknowledgement',
-  numbers: 'List',
-  count: 'N',
-  size: 'Set size',
-  command: 'Command',
-  thinkMs: 'Pause',
-  baseName: 'Base name',
-  interface: 'Interface',
-}
-
-/** Words for every field name the host may return, for error messages. */
-export const FIELD_LABELS: Readonly<Record<string, string>> = {
-  ...FORM_LABELS,
-  ...Object.fromEntries([...Object.entries(WIRE_SETTINGS), ...Object.entries(LIMIT_SETTINGS)].map(([k, d]) => [k, d.label])),
-}
-
-export function wholeNumber(text: string, field: string): number {
+/** @param command the command the form sends, where its label for the field differs (src/shared/fields.ts). */
+export function wholeNumber(text: string, field: string, command?: CommandName): number {
   const t = text.trim()
   if (!/^-?\d+$/.test(t))
-    throw new FieldError(`${FIELD_LABELS[field] ?? field} must be a whole number${t ? `, not "${t.slice(0, 20)}"` : ''}.`, field)
+    throw new FieldError(`${fieldLabel(field, command)} must be a whole number${t ? `, not "${t.slice(0, 20)}"` : ''}.`, field)
   return Number(t)
 }
 
 /** A whole number in lo..hi, flagged before it is sent (the handout's ranges). */
-export function numberIn(text: string, field: string, lo: number, hi: number): number {
-  const n = wholeNumber(text, field)
-  if (n < lo || n > hi) throw new FieldError(`${FIELD_LABELS[field] ?? field} must be ${lo} to ${hi}, not ${n}.`, field)
+export function numberIn(text: string, field: string, lo: number, hi: number, command?: CommandName): number {
+  const n = wholeNumber(text, field, command)
+  if (n < lo || n > hi) throw new FieldError(`${fieldLabel(field, command)} must be ${lo} to ${hi}, not ${n}.`, field)
   return n
 }
 

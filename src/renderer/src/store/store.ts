@@ -8,13 +8,14 @@ import {
   type CommandResult,
   type ErrorDetail,
   type EventBatch,
+  type Snapshot,
   type SocketLabBridge,
   type TrafficExportArgs,
 } from '@shared/contract'
 import type { Exercise } from '@shared/settings'
 import type { BridgeLink } from '../bridge'
 import { base64ToBytes } from '../packets'
-import { clientArgs, plainError, serverArgs, manyClientsArgs, wholeNumber, type Checked } from './forms'
+import { clientArgs, serverArgs, manyClientsArgs, wholeNumber, type Checked } from './forms'
 import {
   loadSettings,
   saveSettings,
@@ -204,7 +205,8 @@ export interface Actions {
   closeConnection(connId: string): Promise<void>
   exportTraffic(args: TrafficExportArgs): Promise<{ filename: string; content: string; count: number } | null>
   loadInterfaces(): Promise<void>
-  resync(): Promise<void>
+  /** Fold in the host's snapshot; it is handed on (the Check page's own store rebuilds from it too). */
+  resync(): Promise<Snapshot | null>
   /** Ask whether tshark can capture here (and on which interfaces). */
   loadCaptureStatus(): Promise<void>
   startCapture(): Promise<boolean>
@@ -360,7 +362,9 @@ export function createActions(store: AppStore, bridge: SocketLabBridge): Actions
 
     async resync() {
       const result = await bridge.snapshot({})
-      if (result.ok) store.setState((s) => reduceSnapshot(s, result.value))
+      if (!result.ok) return null
+      store.setState((s) => reduceSnapshot(s, result.value))
+      return result.value
     },
 
     async loadCaptureStatus() {
@@ -415,9 +419,9 @@ export function createActions(store: AppStore, bridge: SocketLabBridge): Actions
   }
 }
 
-/** A failed command's error for the store: in plain words, with the facts to offer a fix and to clear it later. */
+/** A failed command's error for the store: the host's sentence, with the facts to offer a fix and to clear it later. */
 function errorOf(result: { error: string; field?: string; detail?: ErrorDetail }): FormError {
-  const base = { error: plainError(result.error, result.field), field: result.field }
+  const base = { error: result.error, field: result.field }
   const d = result.detail
   if (d?.kind === 'port-in-use') return { ...base, detail: d, cause: 'port-in-use', port: d.port }
   if (d?.kind === 'connect-failed')
@@ -433,15 +437,27 @@ function sameCaptureStarted(s: AppState, startedAt: number): boolean {
   return !!s.capture && s.capture.startedAt === startedAt
 }
 
-/** Feed the store from the bridge: batches, link status, and a snapshot at start and after every reconnection. */
-export function connectStore(store: AppStore, link: BridgeLink, actions: Actions): () => void {
+/**
+ * Feed the store from the bridge: batches, link status, and a snapshot at start and after every
+ * reconnection, handed on to `onSnapshot` (the Check page's store) once folded in.
+ */
+export function connectStore(
+  store: AppStore,
+  link: BridgeLink,
+  actions: Actions,
+  onSnapshot?: (snap: Snapshot) => void,
+): () => void {
+  const resync = (): void =>
+    void actions.resync().then((snap) => {
+      if (snap) onSnapshot?.(snap)
+    })
   const offBatch = link.bridge.onBatch((batch) => applyBatch(store, batch))
   const offStatus = link.onStatus((status) => {
     store.setState({ link: status })
-    if (status.state === 'open') void actions.resync()
+    if (status.state === 'open') resync()
   })
   store.setState({ link: link.status() })
-  if (link.status().state === 'open') void actions.resync()
+  if (link.status().state === 'open') resync()
   return () => {
     offBatch()
     offStatus()
