@@ -1,6 +1,6 @@
 // The window: a sidebar of pages, the current page, and a banner when the link to the host drops.
 
-import { useEffect, useState, type ReactNode } from 'react'
+import { useEffect, useRef, useState, type ReactNode } from 'react'
 import type { Exercise } from '@shared/settings'
 import { LinkBanner, LinkDot } from './components/LinkBanner'
 import { CapturePage } from './pages/CapturePage'
@@ -11,7 +11,7 @@ import { MachinePage } from './pages/MachinePage'
 import { ManyClientsPage } from './pages/ManyClientsPage'
 import { TrafficPage } from './pages/TrafficPage'
 import { EXERCISE_LIST } from './exercises'
-import { appStore, setSidebarCollapsed, setTheme, THEMES, useApp, type Theme } from './store'
+import { appStore, leaveTraffic, setSidebarCollapsed, setTheme, THEMES, useApp, type Theme } from './store'
 
 export type PageId = 'machine' | Exercise | 'many-clients' | 'connections' | 'traffic' | 'capture' | 'check'
 
@@ -55,6 +55,12 @@ function useRoute(): PageId {
     window.addEventListener('hashchange', on)
     return () => window.removeEventListener('hashchange', on)
   }, [])
+  // Leaving Traffic unfilters it: coming back from the sidebar shows all traffic.
+  const previous = useRef(page)
+  useEffect(() => {
+    if (previous.current === 'traffic' && page !== 'traffic') leaveTraffic(appStore)
+    previous.current = page
+  }, [page])
   return page
 }
 
