@@ -42,8 +42,29 @@ test('at 800×600: a folded sidebar, the panes as tabs, no sideways scrolling, w
   const sidebar = page.getByTestId('sidebar')
   await expect(sidebar).toHaveClass(/collapsed/)
   expect((await sidebar.boundingBox())!.width).toBeLessThan(80)
+  // Folded: each page an icon and no letters, named in full for a screen reader and on hover.
+  const links = sidebar.locator('a.nav-link')
+  const pages = await links.evaluateAll((els) =>
+    els.map((a) => ({
+      text: a.textContent!.trim(),
+      label: a.getAttribute('aria-label'),
+      title: a.getAttribute('title'),
+      icon: !!a.querySelector('svg.nav-icon[aria-hidden="true"]'),
+    })),
+  )
+  expect(pages.length).toBe(10)
+  for (const p of pages) expect(p).toEqual({ text: '', label: p.title, title: expect.stringMatching(/^\S.+/), icon: true })
+  await expect(sidebar.getByRole('link', { name: 'Many clients' })).toBeVisible()
+  await expect(sidebar.getByRole('link', { name: 'Check my program' })).toBeVisible()
+  for (const box of await links.evaluateAll((els) => els.map((a) => a.getBoundingClientRect().toJSON() as DOMRect))) {
+    expect(box.width).toBeLessThan(60)
+  }
+  await shot(page, 'small-window-sidebar', { fit: false })
   await page.getByTestId('sidebar-toggle').click()
   await expect(sidebar).not.toHaveClass(/collapsed/)
+  // Unfolded: the same icons beside the names.
+  await expect(sidebar.getByTestId('nav-greeting')).toHaveText('Greeting')
+  await expect(sidebar.getByTestId('nav-icon-greeting')).toBeVisible()
   await page.getByTestId('sidebar-toggle').click()
   await expect(sidebar).toHaveClass(/collapsed/)
 

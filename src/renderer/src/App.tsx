@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react'
 import type { Exercise } from '@shared/settings'
 import { LinkBanner, LinkDot } from './components/LinkBanner'
+import { NavIcon } from './components/NavIcon'
 import { CapturePage } from './pages/CapturePage'
 import { CheckPage } from './pages/CheckPage'
 import { ConnectionsPage } from './pages/ConnectionsPage'
@@ -191,7 +192,8 @@ function Sidebar({ page }: { page: PageId }): ReactNode {
                   title={collapsed ? item.label : undefined}
                   data-testid={`nav-${item.id}`}
                 >
-                  <span className="nav-label">{collapsed ? shortLabel(item.label) : item.label}</span>
+                  <NavIcon id={item.id} />
+                  {!collapsed && <span className="nav-label">{item.label}</span>}
                   {!collapsed && <NavBadge id={item.id} />}
                 </a>
               </li>
@@ -211,12 +213,6 @@ function Sidebar({ page }: { page: PageId }): ReactNode {
 
 /** A folded sidebar's group headings. */
 const SHORT_GROUP: Record<string, string> = { 'Lab 1': 'L1', 'Lab 2': 'L2', 'On the wire': 'Wire' }
-
-/** A folded sidebar's two letters for a page (`Gr`, `Dd`…). */
-function shortLabel(label: string): string {
-  const words = label.split(' ')
-  return words.length > 1 ? words[0][0] + words[1][0] : label.slice(0, 2)
-}
 
 function Page({ page }: { page: PageId }): ReactNode {
   switch (page) {
