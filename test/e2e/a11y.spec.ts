@@ -68,3 +68,29 @@ test('no serious or critical accessibility violation on any page after a run, in
     await stopServer(page)
   }
 })
+
+test('at 800×600, the folded sidebar (icons, each link named): no serious or critical violation, in both themes', async ({
+  page,
+  app,
+}) => {
+  await page.setViewportSize({ width: 800, height: 600 })
+  await open(page, app, 'greeting')
+  const sidebar = page.getByTestId('sidebar')
+  const found: string[] = []
+  for (const theme of THEMES) {
+    // The theme choice is in the unfolded sidebar.
+    await page.getByTestId('sidebar-toggle').click()
+    await expect(sidebar).not.toHaveClass(/collapsed/)
+    await page.getByTestId('theme-select').selectOption(theme)
+    await expect(page.locator('html')).toHaveAttribute('data-theme', theme)
+    await page.getByTestId('sidebar-toggle').click()
+    await expect(sidebar).toHaveClass(/collapsed/)
+    for (const id of ['greeting', 'capture'] as const) {
+      await go(page, id)
+      for (const v of await violations(page)) found.push(`folded, ${theme}, ${id}: ${v}`)
+    }
+  }
+  expect(found).toEqual([])
+  await page.getByTestId('sidebar-toggle').click()
+  await page.getByTestId('theme-select').selectOption('system')
+})

@@ -5,22 +5,18 @@
 // same connection's ladder in Connections and beside the Result; a reload keeps the running capture in
 // the form. Saves docs/screenshots/ladder.png for the README.
 
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Locator, Page } from '@playwright/test'
 import { expect, test } from './fixtures'
 import { violations } from './axe'
-import { go, open, SCREENSHOTS, serverPane, shot, startServer, stopServer } from './ui'
+import { go, open, SCREENSHOTS, serverPane, shot, startCapture, startServer, stopServer, tsharkInstalled } from './ui'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const GREETING = 'Thank you for connecting'
 const ACK = 'It was nice talking to you'
-
-function tsharkInstalled(): boolean {
-  return spawnSync('tshark', ['-v'], { encoding: 'utf8' }).status === 0
-}
 
 const rows = (page: Page): Locator => page.getByTestId('packet-row')
 const diagram = (page: Page): Locator => page.getByTestId('capture-ladder-diagram')
@@ -28,16 +24,6 @@ const arrows = (scope: Locator): Locator => scope.getByTestId('ladder-arrow')
 
 async function attrs(list: Locator, name: string): Promise<(string | null)[]> {
   return list.evaluateAll((els, n) => els.map((e) => e.getAttribute(n)), name)
-}
-
-/** Start a capture of `port` on lo from the Capture page and wait until it says it is ready. */
-async function startCapture(page: Page, port: number): Promise<void> {
-  await go(page, 'capture')
-  await expect(page.getByTestId('capture-interface')).toBeEnabled({ timeout: 20_000 })
-  await page.getByTestId('capture-interface').selectOption('lo')
-  await page.getByTestId('capture-port').fill(String(port))
-  await page.getByTestId('capture-start').click()
-  await expect(page.getByTestId('capture-ready')).toHaveAttribute('data-ready', 'true', { timeout: 25_000 })
 }
 
 /** Click an export button; the downloaded file's name and bytes, and the page's "Saved" line. */

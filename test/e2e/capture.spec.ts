@@ -8,16 +8,23 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Locator, Page } from '@playwright/test'
 import { expect, test } from './fixtures'
-import { clientPane, go, open, runClient, serverPane, shot, shotDark, SCREENSHOTS, startServer, stopServer } from './ui'
+import {
+  clientPane,
+  go,
+  open,
+  runClient,
+  serverPane,
+  shot,
+  shotDark,
+  SCREENSHOTS,
+  startServer,
+  stopServer,
+  tsharkInstalled,
+} from './ui'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const GREETING = 'Thank you for connecting'
 const ACK = 'It was nice talking to you'
-
-function tsharkInstalled(): boolean {
-  const r = spawnSync('tshark', ['-v'], { encoding: 'utf8' })
-  return r.status === 0
-}
 
 const rows = (page: Page): Locator => page.getByTestId('packet-row')
 const payloadRow = (page: Page, text: string): Locator =>

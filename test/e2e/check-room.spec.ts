@@ -3,11 +3,11 @@
 // live, each failing cell with its reason on hover and its detail and evidence on click; one team is
 // re-run; the board is saved as CSV and JSON with a "Saved … to …" confirmation.
 
-import { existsSync, rmSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ChildProcess } from 'node:child_process'
 import type { Page } from '@playwright/test'
-import { expect, test } from './fixtures'
+import { expect, test, type WebApp } from './fixtures'
 import { freePort, openCheck, studentServer } from './check-helpers'
 import { shot } from './ui'
 
@@ -16,10 +16,12 @@ test.afterAll(() => {
   for (const c of children) c.kill('SIGKILL')
 })
 
-async function savedFile(page: Page, pattern: RegExp): Promise<string> {
+async function savedFile(page: Page, app: WebApp, pattern: RegExp): Promise<string> {
   const saved = page.getByTestId('check-saved-room')
   await expect(saved).toHaveText(pattern)
   const [, file, folder] = (await saved.textContent())!.match(/^Saved (\S+) to (.+)$/)!
+  // The engine's temporary reports folder, never the user's ~/SocketLab/reports.
+  expect(folder).toBe(app.reportsDir)
   return join(folder, file)
 }
 
@@ -60,10 +62,9 @@ test('room board: bad lines named; a live grid with reasons, a re-run, CSV and J
   await expect(board.getByTestId('room-result-0')).toHaveText('pass', { timeout: 30_000 })
 
   await board.getByTestId('check-save-room-csv').click()
-  const csvFile = await savedFile(page, /^Saved socketlab-room-.*\.csv to \//)
+  const csvFile = await savedFile(page, app, /^Saved socketlab-room-.*\.csv to \//)
   expect(existsSync(csvFile)).toBe(true)
-  rmSync(csvFile)
   await board.getByTestId('check-save-room-json').click()
-  const jsonFile = await savedFile(page, /^Saved socketlab-room-.*\.json to \//)
-  rmSync(jsonFile)
+  const jsonFile = await savedFile(page, app, /^Saved socketlab-room-.*\.json to \//)
+  expect(existsSync(jsonFile)).toBe(true)
 })

@@ -4,7 +4,7 @@
 // to …" confirmation; Check a server reaches a server the spec started, and a server that is not there
 // gets the connection doctor, whose next step rechecks.
 
-import { existsSync, rmSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ChildProcess } from 'node:child_process'
 import type { Page } from '@playwright/test'
@@ -68,12 +68,14 @@ test.describe('Check page: servers', () => {
     const saved = page.getByTestId('check-saved-program')
     await expect(saved).toHaveText(/^Saved socketlab-server-adder-.*\.html to \//)
     const [, file, folder] = (await saved.textContent())!.match(/^Saved (\S+) to (.+)$/)!
+    // The engine's temporary reports folder, never the user's ~/SocketLab/reports.
+    expect(folder).toBe(app.reportsDir)
     expect(existsSync(join(folder, file))).toBe(true)
-    rmSync(join(folder, file))
     await run.getByTestId('check-save-program-markdown').click()
     await expect(saved).toHaveText(/^Saved socketlab-server-adder-.*\.md to /)
     const [, md, mdFolder] = (await saved.textContent())!.match(/^Saved (\S+) to (.+)$/)!
-    rmSync(join(mdFolder, md))
+    expect(mdFolder).toBe(app.reportsDir)
+    expect(existsSync(join(mdFolder, md))).toBe(true)
   })
 
   test('Check a server: a student server started by hand passes; a wrong port gets the doctor, whose step rechecks', async ({

@@ -7,10 +7,13 @@
 //   test('…', async ({ page, app }) => { await page.goto(app.url) })
 //
 // A spec that needs an engine of its own (to stop it, or to sign in by itself) uses `startEngine`.
+// Every engine saves check reports to a temporary folder of its own ($SOCKETLAB_REPORTS_DIR), removed
+// when it stops, never to the user's ~/SocketLab/reports.
 // Needs `npm run build` first.
 
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { test as base, expect } from '@playwright/test'
@@ -28,6 +31,8 @@ export interface WebApp {
   origin: string
   /** The sign-in cookie, for requests made outside the browser (a WebSocket from Node). */
   cookie: SessionCookie
+  /** The temporary folder this engine saves check reports to. */
+  reportsDir: string
   /** Everything browser mode printed so far (stdout and stderr). */
   output(): string
 }
@@ -38,6 +43,8 @@ export interface Engine {
   origin: string
   /** The one-time sign-in address it printed first. */
   signInUrl: string
+  /** The temporary folder it saves check reports to (removed when it stops). */
+  reportsDir: string
   output(): string
   /** Stop it as Ctrl+C in its terminal does (SIGINT); resolves with its exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>
@@ -50,7 +57,14 @@ const SIGN_IN_LINE = /(http:\/\/127\.0\.0\.1:(\d+)\/login\?code=[A-Za-z0-9_-]+)/
 /** Start the built browser mode on a free port; `--no-open` unless `args` says otherwise. */
 export async function startEngine(options: { args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<Engine> {
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run "npm run build" before the e2e tests`)
-  const env: NodeJS.ProcessEnv = { ...process.env, SOCKETLAB_WEB_PORT: '0', ...options.env }
+  const reportsDir = mkdtempSync(join(tmpdir(), 'socketlab-e2e-reports-'))
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    SOCKETLAB_WEB_PORT: '0',
+    SOCKETLAB_REPORTS_DIR: reportsDir,
+    ...options.env,
+  }
+  const removeReports = () => rmSync(reportsDir, { recursive: true, force: true })
   const child = spawn(process.execPath, [entry, ...(options.args ?? ['--no-open'])], {
     cwd: root,
     env,
@@ -72,20 +86,33 @@ export async function startEngine(options: { args?: string[]; env?: NodeJS.Proce
     })
     child.once('exit', (code) => {
       clearTimeout(timer)
+      removeReports()
       reject(new Error(`browser mode exited (code ${code}) before printing its address:\n${output}`))
     })
   })
   const port = Number(found[2])
   const stop = async (signal: NodeJS.Signals = 'SIGINT'): Promise<number | null> => {
-    if (child.exitCode !== null || child.signalCode !== null) return child.exitCode
+    if (child.exitCode !== null || child.signalCode !== null) {
+      removeReports()
+      return child.exitCode
+    }
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)))
     child.kill(signal)
     const timer = setTimeout(() => child.kill('SIGKILL'), 8000)
     const code = await exited
     clearTimeout(timer)
+    removeReports()
     return code
   }
-  return { child, port, origin: `http://127.0.0.1:${port}`, signInUrl: found[1], output: () => output, stop }
+  return {
+    child,
+    port,
+    origin: `http://127.0.0.1:${port}`,
+    signInUrl: found[1],
+    reportsDir,
+    output: () => output,
+    stop,
+  }
 }
 
 /** Use a sign-in address as a browser does (GET), and return the cookie it sets. */
@@ -118,7 +145,14 @@ export const test = base.extend<{}, { app: WebApp; engineEnv: NodeJS.ProcessEnv 
       const engine = await startEngine({ env: engineEnv })
       try {
         const cookie = await signIn(engine.signInUrl)
-        await use({ url: `${engine.origin}/`, port: engine.port, origin: engine.origin, cookie, output: engine.output })
+        await use({
+          url: `${engine.origin}/`,
+          port: engine.port,
+          origin: engine.origin,
+          cookie,
+          reportsDir: engine.reportsDir,
+          output: engine.output,
+        })
       } finally {
         await engine.stop('SIGTERM')
       }

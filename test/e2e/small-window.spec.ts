@@ -3,7 +3,19 @@
 
 import type { Locator, Page } from '@playwright/test'
 import { expect, test } from './fixtures'
-import { clientPane, docShot, go, open, runClient, serverPane, startServer, stopServer } from './ui'
+import {
+  clientPane,
+  docShot,
+  go,
+  open,
+  runClient,
+  serverPane,
+  shot,
+  startCapture,
+  startServer,
+  stopServer,
+  tsharkInstalled,
+} from './ui'
 
 /** Nothing in the main column scrolls sideways. */
 async function expectNoSideways(page: Page): Promise<void> {
@@ -30,8 +42,29 @@ test('at 800×600: a folded sidebar, the panes as tabs, no sideways scrolling, w
   const sidebar = page.getByTestId('sidebar')
   await expect(sidebar).toHaveClass(/collapsed/)
   expect((await sidebar.boundingBox())!.width).toBeLessThan(80)
+  // Folded: each page an icon and no letters, named in full for a screen reader and on hover.
+  const links = sidebar.locator('a.nav-link')
+  const pages = await links.evaluateAll((els) =>
+    els.map((a) => ({
+      text: a.textContent!.trim(),
+      label: a.getAttribute('aria-label'),
+      title: a.getAttribute('title'),
+      icon: !!a.querySelector('svg.nav-icon[aria-hidden="true"]'),
+    })),
+  )
+  expect(pages.length).toBe(10)
+  for (const p of pages) expect(p).toEqual({ text: '', label: p.title, title: expect.stringMatching(/^\S.+/), icon: true })
+  await expect(sidebar.getByRole('link', { name: 'Many clients' })).toBeVisible()
+  await expect(sidebar.getByRole('link', { name: 'Check my program' })).toBeVisible()
+  for (const box of await links.evaluateAll((els) => els.map((a) => a.getBoundingClientRect().toJSON() as DOMRect))) {
+    expect(box.width).toBeLessThan(60)
+  }
+  await shot(page, 'small-window-sidebar', { fit: false })
   await page.getByTestId('sidebar-toggle').click()
   await expect(sidebar).not.toHaveClass(/collapsed/)
+  // Unfolded: the same icons beside the names.
+  await expect(sidebar.getByTestId('nav-greeting')).toHaveText('Greeting')
+  await expect(sidebar.getByTestId('nav-icon-greeting')).toBeVisible()
   await page.getByTestId('sidebar-toggle').click()
   await expect(sidebar).toHaveClass(/collapsed/)
 
@@ -68,5 +101,48 @@ test('at 800×600: a folded sidebar, the panes as tabs, no sideways scrolling, w
   await clientPane(page).getByTestId('adder-q').click()
   await expect(clientPane(page).getByTestId('client-state')).toHaveText('Done')
   await page.getByTestId('tab-server').click()
+  await stopServer(page)
+})
+
+test('at 800×600 the Capture page’s packet list fits: no sideways scrolling, cut cells carry their full text', async ({
+  page,
+  app,
+}) => {
+  test.skip(!tsharkInstalled(), 'tshark is not installed (apt install tshark)')
+  test.setTimeout(90_000)
+  await page.setViewportSize({ width: 800, height: 600 })
+  await open(page, app, 'greeting')
+  const port = await startServer(page, '0', { oneAtATime: true })
+  await startCapture(page, port)
+  await page.getByTestId('capture-run-client').click()
+  const rows = page.getByTestId('packet-row')
+  await expect(rows.filter({ hasText: 'last ACK' })).toHaveCount(1, { timeout: 15_000 })
+  await page.getByTestId('capture-stop').click()
+  await expect(page.getByTestId('capture-state')).toHaveAttribute('data-running', 'false')
+
+  // The list and each of its rows fit their width: nothing to scroll sideways to.
+  const list = page.getByTestId('packet-list')
+  const width = await list.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }))
+  expect(width.scroll).toBeLessThanOrEqual(width.client)
+  const wide = await rows.evaluateAll((els) =>
+    els.filter((el) => el.scrollWidth > el.clientWidth).map((el) => el.getAttribute('data-no')),
+  )
+  expect(wide).toEqual([])
+  await expectNoSideways(page)
+  // A cell too narrow for its text is cut with an ellipsis and says it whole on hover.
+  const cutWithoutTitle = await rows.evaluateAll((els) =>
+    els.flatMap((row) =>
+      [...row.querySelectorAll<HTMLElement>(':scope > span')]
+        .filter((c) => c.scrollWidth > c.clientWidth + 1 && !c.title)
+        .map((c) => `#${row.getAttribute('data-no')} ${c.className}: ${c.textContent}`),
+    ),
+  )
+  expect(cutWithoutTitle).toEqual([])
+  // The Traffic links are whole and inside the list.
+  const box = (await list.boundingBox())!
+  const link = (await page.getByTestId('packet-message').first().boundingBox())!
+  expect(link.x + link.width).toBeLessThanOrEqual(box.x + box.width)
+  await shot(page, 'small-window-capture', { fit: false })
+  await go(page, 'greeting')
   await stopServer(page)
 })

@@ -78,15 +78,38 @@ test('a crowd does not push out the exercises, an empty filter says so, the expo
   await page.getByTestId('traffic-filter-conn').fill('')
   await page.getByTestId('traffic-filter-dir').selectOption('all')
 
-  // The crowd's own log.
+  // The crowd's own log, filtered by text, then the student leaves the page.
   await page.getByTestId('traffic-source-many-clients').click()
+  await expect(page.getByTestId('traffic-source-many-clients')).toHaveAttribute('aria-checked', 'true')
   await expect(rows.first()).toBeVisible()
-  await page.getByTestId('traffic-source-exercises').click()
+  await page.getByTestId('traffic-filter-text').fill('no-message-has-this')
+  await expect(page.getByTestId('traffic-list-empty')).toBeVisible()
 
   // Connections: the client's row names both ends.
   await go(page, 'connections')
   await page.getByTestId('conn-filter').fill(`client ${name}`)
   await expect(page.getByTestId('conn-peer').first()).toHaveText(`${name} → our Adder server`)
+
+  // Back to Traffic from the sidebar: all the exercises' traffic again, no filter left over.
+  await go(page, 'traffic')
+  await expect(page.getByTestId('traffic-source-exercises')).toHaveAttribute('aria-checked', 'true')
+  await expect(page.getByTestId('traffic-source-many-clients')).toHaveAttribute('aria-checked', 'false')
+  await expect(page.getByTestId('traffic-filter-text')).toHaveValue('')
+  await expect(page.getByTestId('traffic-filter-conn')).toHaveValue('')
+  await expect(page.getByTestId('traffic-count')).not.toContainText(' of ')
+  await expect(rows.first()).toBeVisible()
+
+  // A link that filters it still does: the client's "Show in Traffic" opens only its connection.
+  await go(page, 'connections')
+  await page.getByTestId('conn-filter').fill(`client ${name}`)
+  const connRow = page.getByTestId('conn-row').first()
+  const connId = await connRow.getAttribute('data-conn')
+  await connRow.click()
+  await page.getByTestId('conn-show-traffic').click()
+  await expect(page.getByTestId('page-traffic')).toBeVisible()
+  await expect(page.getByTestId('traffic-filter-conn')).toHaveValue(connId!)
+  await expect(page.getByTestId('traffic-source-exercises')).toHaveAttribute('aria-checked', 'true')
+  await expect(page.getByTestId('traffic-count')).toContainText(' of ')
   await go(page, 'adder')
   await stopServer(page)
 })

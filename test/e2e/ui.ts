@@ -1,6 +1,7 @@
 // Helpers shared by the e2e specs: open a page of the app, start a server from the UI and read its
 // real port, run the client, save a screenshot of a page.
 
+import { spawnSync } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import net from 'node:net'
 import { dirname, join, resolve } from 'node:path'
@@ -56,6 +57,21 @@ export async function stopServer(page: Page): Promise<void> {
   await expect(pane.getByTestId('server-status')).toBeVisible()
   if (await pane.getByTestId('server-stop').isVisible()) await pane.getByTestId('server-stop').click()
   await expect(pane.getByTestId('server-status')).toHaveText('Stopped')
+}
+
+/** tshark runs on this machine (the specs that capture for real skip where it is not installed). */
+export function tsharkInstalled(): boolean {
+  return spawnSync('tshark', ['-v'], { encoding: 'utf8' }).status === 0
+}
+
+/** Start a capture of `port` on lo from the Capture page and wait until it says it is ready. */
+export async function startCapture(page: Page, port: number): Promise<void> {
+  await go(page, 'capture')
+  await expect(page.getByTestId('capture-interface')).toBeEnabled({ timeout: 20_000 })
+  await page.getByTestId('capture-interface').selectOption('lo')
+  await page.getByTestId('capture-port').fill(String(port))
+  await page.getByTestId('capture-start').click()
+  await expect(page.getByTestId('capture-ready')).toHaveAttribute('data-ready', 'true', { timeout: 25_000 })
 }
 
 /** Fill host and port and press Run (or Connect). */

@@ -9,18 +9,20 @@ import { run } from '../../src/cli/run'
 
 export const STUDENTS = join(__dirname, '..', 'peers', 'students')
 
-export interface CheckRun {
-  code: number
-  stdout: string
-  stderr: string
+export interface CheckRun extends CliRun {
   /** The --json report (null when none was written, e.g. a usage error). */
   json: (CheckReport & Record<string, unknown>) | null
   check(id: string): CheckResult
 }
 
-export async function runCheck(args: string[]): Promise<CheckRun> {
-  const dir = mkdtempSync(join(tmpdir(), 'socketlab-check-'))
-  const file = join(dir, 'report.json')
+export interface CliRun {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+/** `socketlab <args>` in-process, as the CLI runs it, with stdin closed and stdout/stderr captured. */
+export async function runCli(args: string[]): Promise<CliRun> {
   const out = new PassThrough()
   const err = new PassThrough()
   let stdout = ''
@@ -29,10 +31,17 @@ export async function runCheck(args: string[]): Promise<CheckRun> {
   err.on('data', (d) => (stderr += d))
   const input = new PassThrough()
   input.end()
+  const code = await run(args, { out, err, input })
+  return { code, stdout, stderr }
+}
+
+export async function runCheck(args: string[]): Promise<CheckRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'socketlab-check-'))
+  const file = join(dir, 'report.json')
   // --json goes before a `--` command, as a user types it.
   const at = args.indexOf('--')
   const withJson = at < 0 ? [...args, '--json', file] : [...args.slice(0, at), '--json', file, ...args.slice(at)]
-  const code = await run(['check', ...withJson], { out, err, input })
+  const { code, stdout, stderr } = await runCli(['check', ...withJson])
   let json: CheckRun['json'] = null
   try {
     json = JSON.parse(readFileSync(file, 'utf8'))

@@ -28,6 +28,7 @@ import { ConnectionTracker } from '../../src/main/capture/tracker'
 import { toTrafficMessage } from '../../src/main/host/recorder'
 import { adderSession, clientEnded, ok, watchedHost, type Watched } from '../helpers/host'
 import { writePcap } from '../helpers/pcap'
+import { freePort } from '../helpers/raw-peer'
 import { runPython } from '../helpers/python'
 import { parseSvg } from '../helpers/xml'
 
@@ -37,15 +38,28 @@ const reason = tsharkAvailable ? '' : ' (skipped: tshark is not installed (apt i
 
 let w: Watched | undefined
 const dirs: string[] = []
+const held: net.Server[] = []
 afterEach(async () => {
   await w?.host.capture.dispose?.()
   await w?.host.close()
   w = undefined
+  await Promise.all(held.splice(0).map((s) => new Promise((r) => s.close(r))))
   expect(liveTsharkCount()).toBe(0)
 })
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true })
 })
+
+/**
+ * A port of the test's own for a capture that expects no traffic: listened on (127.0.0.1, port 0) and
+ * held until the test ends, so no other program on the machine can use it meanwhile.
+ */
+async function quietPort(): Promise<number> {
+  const server = net.createServer((s) => s.destroy())
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  held.push(server)
+  return (server.address() as net.AddressInfo).port
+}
 
 function tmp(): string {
   const d = mkdtempSync(path.join(os.tmpdir(), 'socketlab-capture-test-'))
@@ -475,7 +489,8 @@ describe.skipIf(!tsharkAvailable || !!netnsMissing)(
   `a retransmission on a live loopback${reason || (netnsMissing ? ` (skipped: ${netnsMissing})` : '')}`,
   () => {
     it('the first data segment dropped once: tshark sees it sent again, the CLI and the ladder say so', async () => {
-      const port = 5555
+      // The namespace is the test's own, so any port is free in it; one found free at run time all the same.
+      const port = await freePort()
       const bench = lossyNamespace(port)
       if (typeof bench === 'string') throw new Error(bench)
       const dir = tmp()
@@ -494,11 +509,11 @@ describe.skipIf(!tsharkAvailable || !!netnsMissing)(
       }
       const script = [
         'import socket, threading',
-        'srv = socket.socket(); srv.bind(("127.0.0.1", 5555)); srv.listen()',
+        `srv = socket.socket(); srv.bind(("127.0.0.1", ${port})); srv.listen()`,
         'def serve():',
         '    c, _ = srv.accept(); c.recv(1024); c.sendall(b"ack"); c.close()',
         't = threading.Thread(target=serve); t.start()',
-        's = socket.create_connection(("127.0.0.1", 5555)); s.sendall(b"alice-4821"); print(s.recv(1024).decode()); s.close(); t.join()',
+        `s = socket.create_connection(("127.0.0.1", ${port})); s.sendall(b"alice-4821"); print(s.recv(1024).decode()); s.close(); t.join()`,
       ].join('\n')
       const py = spawn('ip', ['netns', 'exec', bench.ns, 'python3', '-c', script], { stdio: ['ignore', 'pipe', 'pipe'] })
       let said = ''
@@ -712,12 +727,13 @@ describe.skipIf(!tsharkAvailable)(`socketlab capture (CLI)${reason}`, () => {
     const out = new Collect()
     const err = new Collect()
     const started = Date.now()
-    expect(await captureCommand(['--port', '23459', '--interface', 'lo', '--duration', '1'], out, err)).toBe(0)
+    const quiet = await quietPort()
+    expect(await captureCommand(['--port', String(quiet), '--interface', 'lo', '--duration', '1'], out, err)).toBe(0)
     expect(Date.now() - started).toBeLessThan(15_000)
     expect(out.text).toContain('0 packets captured.')
     const abort = new AbortController()
     const out2 = new Collect()
-    const run = captureCommand(['--port=23460', '--interface=lo'], out2, err, { signal: abort.signal })
+    const run = captureCommand([`--port=${await quietPort()}`, '--interface=lo'], out2, err, { signal: abort.signal })
     await new Promise<void>((resolve) => {
       const t = setInterval(() => out2.text.includes('press Ctrl+C') && (clearInterval(t), resolve()), 20)
     })
@@ -809,22 +825,23 @@ describe.skipIf(!tsharkAvailable)(`capture files and errors${reason}`, () => {
 
   it('a second start replaces the first; stop and close leave no tshark behind', async () => {
     w = watchedHost()
-    ok(await w.host.call('captureStart', { port: 23456, interface: 'lo' }))
+    ok(await w.host.call('captureStart', { port: await quietPort(), interface: 'lo' }))
     expect(liveTsharkCount()).toBe(1)
-    const second = ok(await w.host.call('captureStart', { port: 23457, interface: 'lo' }))
-    expect(second.port).toBe(23457)
+    const port = await quietPort()
+    const second = ok(await w.host.call('captureStart', { port, interface: 'lo' }))
+    expect(second.port).toBe(port)
     expect(liveTsharkCount()).toBe(1)
     ok(await w.host.call('captureStop', {}))
     expect(liveTsharkCount()).toBe(0)
     ok(await w.host.call('captureStop', {})) // twice is fine
-    ok(await w.host.call('captureStart', { port: 23458, interface: 'lo' }))
+    ok(await w.host.call('captureStart', { port: await quietPort(), interface: 'lo' }))
     await w.host.close()
     expect(liveTsharkCount()).toBe(0)
   })
 
   it('browser mode can stream a prepared file as an HTTP download instead', async () => {
     w = watchedHost()
-    ok(await w.host.call('captureStart', { port: 23463, interface: 'lo' }))
+    ok(await w.host.call('captureStart', { port: await quietPort(), interface: 'lo' }))
     ok(await w.host.call('captureStop', {}))
     const saved = ok(await w.host.call('captureSave', {}))
     const server = http.createServer((req, res) =>
@@ -849,7 +866,8 @@ describe.skipIf(!tsharkAvailable)(`capture files and errors${reason}`, () => {
   it('temporary files go when the next capture starts or the service is disposed; a bundle is a zip Python reads', async () => {
     w = watchedHost()
     const capture = w.host.capture as TsharkCaptureService
-    ok(await w.host.call('captureStart', { port: 23461, interface: 'lo' }))
+    const port = await quietPort()
+    ok(await w.host.call('captureStart', { port, interface: 'lo' }))
     ok(await w.host.call('captureStop', {}))
     const saved = ok(await w.host.call('captureSave', {}))
     const bytes = await readAll(w, saved.fileId)
@@ -859,7 +877,7 @@ describe.skipIf(!tsharkAvailable)(`capture files and errors${reason}`, () => {
     expect(readFileSync(first).equals(bytes)).toBe(true)
     const zip = ok(await w.host.call('captureSave', { what: 'bundle' }))
     expect(zip).toMatchObject({ mime: 'application/zip' })
-    expect(zip.filename).toMatch(/^socketlab-port23461-\d{8}-\d{6}-evidence\.zip$/)
+    expect(zip.filename).toMatch(new RegExp(`^socketlab-port${port}-\\d{8}-\\d{6}-evidence\\.zip$`))
     const zipFile = path.join(tmp(), zip.filename)
     writeFileSync(zipFile, await readAll(w, zip.fileId))
     const listing = spawnSync(
@@ -881,12 +899,12 @@ describe.skipIf(!tsharkAvailable)(`capture files and errors${reason}`, () => {
     // The diagram alone as a picture (the Capture page's "Diagram (PNG)"); an unknown kind is refused by name.
     const png = ok(await w.host.call('captureSave', { what: 'png' }))
     expect(png).toMatchObject({ mime: 'image/png' })
-    expect(png.filename).toMatch(/^socketlab-port23461-\d{8}-\d{6}-ladder\.png$/)
+    expect(png.filename).toMatch(new RegExp(`^socketlab-port${port}-\\d{8}-\\d{6}-ladder\\.png$`))
     expect((await readAll(w, png.fileId)).subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a')
     const refused = await w.host.call('captureSave', { what: 'gif' } as never)
     expect(refused).toMatchObject({ ok: false, field: 'what' })
     const exported = capture.fileFor(zip.fileId)!.path
-    ok(await w.host.call('captureStart', { port: 23462, interface: 'lo' }))
+    ok(await w.host.call('captureStart', { port: await quietPort(), interface: 'lo' }))
     expect(existsSync(first)).toBe(false)
     const second = capture.file()!
     await capture.dispose()

@@ -5,11 +5,9 @@ import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { PassThrough } from 'node:stream'
 import { afterAll, describe, expect, it } from 'vitest'
-import { run } from '../../src/cli/run'
 import { listenersOn } from '../../src/main/doctor/system'
-import { STUDENTS } from '../helpers/check-cli'
+import { runCli as cli, STUDENTS } from '../helpers/check-cli'
 import { freePort } from '../helpers/raw-peer'
 import { startStudentServer } from '../helpers/student-server'
 
@@ -20,19 +18,6 @@ afterAll(() => {
 
 function student(script: string): Promise<number> {
   return startStudentServer(STUDENTS, script, children, freePort, (port) => !!listenersOn(port, true)?.length)
-}
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = new PassThrough()
-  const err = new PassThrough()
-  let stdout = ''
-  let stderr = ''
-  out.on('data', (d) => (stdout += d))
-  err.on('data', (d) => (stderr += d))
-  const input = new PassThrough()
-  input.end()
-  const code = await run(args, { out, err, input })
-  return { code, stdout, stderr }
 }
 
 describe('check roster', () => {

@@ -6,11 +6,10 @@
 
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
-import { PassThrough } from 'node:stream'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { ClientStartArgs, ServerStartArgs } from '@shared/contract'
 import type { Exercise } from '@shared/settings'
-import { run } from '../../src/cli/run'
+import { runCli } from '../helpers/check-cli'
 import { clientEnded, ok, watchedHost, type Watched } from '../helpers/host'
 import { runPython, type PythonRun } from '../helpers/python'
 
@@ -102,17 +101,8 @@ afterEach(() => {
 })
 
 /** Our CLI client in-process, as `socketlab client ...` with default settings. */
-async function cliClient(exercise: Exercise, port: number, extra: string[] = []) {
-  const out = new PassThrough()
-  const err = new PassThrough()
-  let stdout = ''
-  let stderr = ''
-  out.on('data', (d) => (stdout += d))
-  err.on('data', (d) => (stderr += d))
-  const input = new PassThrough()
-  input.end()
-  const code = await run(['client', exercise, '--host', '127.0.0.1', '--port', String(port), ...extra], { out, err, input })
-  return { code, stdout, stderr }
+function cliClient(exercise: Exercise, port: number, extra: string[] = []) {
+  return runCli(['client', exercise, '--host', '127.0.0.1', '--port', String(port), ...extra])
 }
 
 describe('our server (default settings), classmates’ clients', () => {

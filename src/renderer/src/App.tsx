@@ -1,8 +1,9 @@
 // The window: a sidebar of pages, the current page, and a banner when the link to the host drops.
 
-import { useEffect, useState, type ReactNode } from 'react'
+import { useEffect, useRef, useState, type ReactNode } from 'react'
 import type { Exercise } from '@shared/settings'
 import { LinkBanner, LinkDot } from './components/LinkBanner'
+import { NavIcon } from './components/NavIcon'
 import { CapturePage } from './pages/CapturePage'
 import { CheckPage } from './pages/CheckPage'
 import { ConnectionsPage } from './pages/ConnectionsPage'
@@ -11,7 +12,7 @@ import { MachinePage } from './pages/MachinePage'
 import { ManyClientsPage } from './pages/ManyClientsPage'
 import { TrafficPage } from './pages/TrafficPage'
 import { EXERCISE_LIST } from './exercises'
-import { appStore, setSidebarCollapsed, setTheme, THEMES, useApp, type Theme } from './store'
+import { appStore, leaveTraffic, setSidebarCollapsed, setTheme, THEMES, useApp, type Theme } from './store'
 
 export type PageId = 'machine' | Exercise | 'many-clients' | 'connections' | 'traffic' | 'capture' | 'check'
 
@@ -55,6 +56,12 @@ function useRoute(): PageId {
     window.addEventListener('hashchange', on)
     return () => window.removeEventListener('hashchange', on)
   }, [])
+  // Leaving Traffic unfilters it: coming back from the sidebar shows all traffic.
+  const previous = useRef(page)
+  useEffect(() => {
+    if (previous.current === 'traffic' && page !== 'traffic') leaveTraffic(appStore)
+    previous.current = page
+  }, [page])
   return page
 }
 
@@ -185,7 +192,8 @@ function Sidebar({ page }: { page: PageId }): ReactNode {
                   title={collapsed ? item.label : undefined}
                   data-testid={`nav-${item.id}`}
                 >
-                  <span className="nav-label">{collapsed ? shortLabel(item.label) : item.label}</span>
+                  <NavIcon id={item.id} />
+                  {!collapsed && <span className="nav-label">{item.label}</span>}
                   {!collapsed && <NavBadge id={item.id} />}
                 </a>
               </li>
@@ -205,12 +213,6 @@ function Sidebar({ page }: { page: PageId }): ReactNode {
 
 /** A folded sidebar's group headings. */
 const SHORT_GROUP: Record<string, string> = { 'Lab 1': 'L1', 'Lab 2': 'L2', 'On the wire': 'Wire' }
-
-/** A folded sidebar's two letters for a page (`Gr`, `Dd`…). */
-function shortLabel(label: string): string {
-  const words = label.split(' ')
-  return words.length > 1 ? words[0][0] + words[1][0] : label.slice(0, 2)
-}
 
 function Page({ page }: { page: PageId }): ReactNode {
   switch (page) {

@@ -25,8 +25,10 @@ import {
   createAppStore,
   focusMessage,
   formKey,
+  leaveTraffic,
   setCaptureForm,
   setExerciseField,
+  setTrafficFilter,
   type AppStore,
 } from '@renderer/store/store'
 
@@ -630,6 +632,17 @@ describe('capture', () => {
     expect(store.getState().trafficFilter).toEqual({ conn: 'conn-9', dir: 'all', text: '', source: 'exercises' })
     // A message no longer in the view: the focus is kept (Traffic says so), the filter left alone.
     expect(focusMessage(store, 99_999, 5)).toBe(false)
+    expect(store.getState().trafficFilter.conn).toBe('conn-9')
+  })
+
+  it('leaving Traffic unfilters it, source included; a link sets its filter again on the way in', () => {
+    const store = fresh()
+    setTrafficFilter(store, { source: 'many-clients', text: 'q', dir: 'in', conn: 'conn-3' })
+    leaveTraffic(store)
+    expect(store.getState().trafficFilter).toEqual({ conn: '', dir: 'all', text: '', source: 'exercises' })
+    const m = msg('conn-9', 'out', 'hello')
+    applyBatch(store, batch({ messages: [m] }))
+    focusMessage(store, m.seq, 1)
     expect(store.getState().trafficFilter.conn).toBe('conn-9')
   })
 })

@@ -42,15 +42,27 @@ const Row = memo(function Row({ row, t0, top, selected, onSelect, onMessage }: R
     >
       <span className="c-no mono">{p.no}</span>
       <span className="c-time mono">{relativeTime(p.t, t0)}</span>
+      {/* In a narrow window only the ports show (both ends' addresses stay in the title). */}
       <span className="c-route mono" title={`${endpoint(p.src)} → ${endpoint(p.dst)}`}>
-        {endpoint(p.src)} <span className="arrow">→</span> {endpoint(p.dst)}
+        <span className="wide-only">
+          {endpoint(p.src)} <span className="arrow">→</span> {endpoint(p.dst)}
+        </span>
+        <span className="narrow-only">
+          {p.src.port} <span className="arrow">→</span> {p.dst.port}
+        </span>
       </span>
-      <span className="c-flags mono" data-testid="packet-flags">
+      <span className="c-flags mono" data-testid="packet-flags" title={flagsText(p.flags)}>
         {flagsText(p.flags)}
       </span>
-      <span className="c-num mono">{p.seq}</span>
-      <span className="c-num mono">{p.ack}</span>
-      <span className="c-num mono">{p.len}</span>
+      <span className="c-num mono" title={`Seq=${p.seq}`}>
+        {p.seq}
+      </span>
+      <span className="c-num mono" title={`Ack=${p.ack}`}>
+        {p.ack}
+      </span>
+      <span className="c-num mono" title={`Len=${p.len}`}>
+        {p.len}
+      </span>
       <span className="c-note" title={packetNote(p)} data-testid="packet-note">
         {phase !== 'ack' && (
           <span className={`tag tag-${phase}`} data-testid="packet-tag">
@@ -118,13 +130,18 @@ export function PacketList(p: PacketListProps): ReactNode {
         <div className="vhead packet-head" aria-hidden="true">
           <span>No.</span>
           <span>Time</span>
-          <span>Source → Destination</span>
+          <span>
+            <span className="wide-only">Source → Destination</span>
+            <span className="narrow-only">Ports</span>
+          </span>
           <span>Flags</span>
           <span className="right">Seq</span>
           <span className="right">Ack</span>
           <span className="right">Len</span>
           <span>What it is</span>
-          <span>Payload (text)</span>
+          <span>
+            Payload<span className="wide-only"> (text)</span>
+          </span>
           <span>Traffic</span>
         </div>
       }

@@ -26,6 +26,7 @@ import {
   type Theme,
 } from './settings'
 import {
+  ALL_TRAFFIC,
   initialState,
   reduceBatch,
   reduceSnapshot,
@@ -140,6 +141,15 @@ export function persistSettings(store: AppStore, delayMs = 300): () => void {
 
 export function setTrafficFilter(store: AppStore, patch: Partial<TrafficFilter>): void {
   store.setState((s) => ({ trafficFilter: { ...s.trafficFilter, ...patch } }))
+}
+
+/**
+ * The student left the Traffic view: its filter (source included) goes back to every exercise
+ * message, so opening it again from the sidebar shows all traffic. A link that opens it filtered
+ * (Connections' "Show in Traffic", a packet's message) sets its filter after this, on the way in.
+ */
+export function leaveTraffic(store: AppStore): void {
+  if (store.getState().trafficFilter !== ALL_TRAFFIC) store.setState({ trafficFilter: ALL_TRAFFIC })
 }
 
 export function setTheme(store: AppStore, theme: Theme): void {

@@ -37,6 +37,9 @@ export interface TrafficFilter {
   readonly source: TrafficSource
 }
 
+/** The Traffic view unfiltered: every exercise message. What it shows when opened from the sidebar. */
+export const ALL_TRAFFIC: TrafficFilter = { conn: '', dir: 'all', text: '', source: 'exercises' }
+
 /** The Capture page's form, as typed (not persisted: ports change from one run to the next). */
 export interface CaptureForm {
   /** Interface name; empty: the recommended one (the first that captureStatus lists). */
@@ -72,7 +75,7 @@ export function initialUi(settings: Settings): UiState {
     panes: Object.fromEntries(EXERCISES.map((e) => [e, {}])) as Record<Exercise, Pane>,
     errors: {},
     settings,
-    trafficFilter: { conn: '', dir: 'all', text: '', source: 'exercises' },
+    trafficFilter: ALL_TRAFFIC,
     captureForm: { iface: '', port: '' },
     sidebarCollapsed: false,
   }
