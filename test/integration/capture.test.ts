@@ -14,7 +14,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { Writable } from 'node:stream'
-import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, describe, expect, it, onTestFinished } from 'vitest'
 import type { CapturedPacket, EngineEvent } from '@shared/contract'
 import { ladderFromSocketEvents, laddersFromPackets, socketTrace, type Ladder } from '@shared/ladder'
 import { captureCommand } from '../../src/cli/capture'
@@ -719,11 +719,15 @@ describe.skipIf(!tsharkAvailable)(`socketlab capture (CLI)${reason}`, () => {
   }, 180_000)
 
   it('stops on its own after --duration, or when aborted, and removes its temporary file', async () => {
-    const temps = (): string[] =>
-      readdirSync(os.tmpdir()).filter(
-        (n) => (n.startsWith('socketlab-capture-') || n.startsWith('socketlab-export-')) && !n.includes('test'),
-      )
-    const before = temps()
+    // Its own temporary folder (os.tmpdir() follows TMPDIR), so captures of tests running beside this
+    // one cannot look like files it left behind.
+    const own = tmp()
+    const savedTmp = process.env.TMPDIR
+    process.env.TMPDIR = own
+    onTestFinished(() => {
+      if (savedTmp === undefined) delete process.env.TMPDIR
+      else process.env.TMPDIR = savedTmp
+    })
     const out = new Collect()
     const err = new Collect()
     const started = Date.now()
@@ -740,7 +744,7 @@ describe.skipIf(!tsharkAvailable)(`socketlab capture (CLI)${reason}`, () => {
     abort.abort()
     expect(await run).toBe(0)
     expect(err.text).toBe('')
-    expect(temps()).toEqual(before)
+    expect(readdirSync(own)).toEqual([])
     expect(liveTsharkCount()).toBe(0)
   })
 

@@ -89,7 +89,9 @@ export class Session {
   private sampleSince = 0
   private quietFired = false
   private pumping = false
-  /** Answers made during one pump (or one paced step), written together when it ends (null: none held). */
+  /** Answers are being held during one pump (or one paced step), to be written together when it ends. */
+  private holding = false
+  /** What is held (made on the first answer, then reused). */
   private outbox: (string | Buffer)[] | null = null
   private quietTimer: NodeJS.Timeout | null = null
   private silenceTimer: NodeJS.Timeout | null = null
@@ -527,7 +529,7 @@ export class Session {
     this.sendsSinceReceive++
     // Karn: only a first send towards an answer is a round-trip sample.
     if (awaitReply && !this.sampleSince) this.sampleSince = now
-    if (this.outbox) this.outbox.push(out)
+    if (this.holding) (this.outbox ??= []).push(out)
     else this.flush(out)
   }
 
@@ -554,20 +556,25 @@ export class Session {
 
   /** Start holding answers (false: already held by an outer step, which writes them). */
   private hold(): boolean {
-    if (this.outbox || this.socket.destroyed) return false
-    this.outbox = []
+    if (this.holding || this.socket.destroyed) return false
+    this.holding = true
     return true
   }
 
   /** Write what was held in one go (one syscall for a turn's answers, as `cork` would, without its bookkeeping). */
   private release(): void {
+    this.holding = false
     const box = this.outbox
-    this.outbox = null
-    if (!box || box.length === 0 || this.socket.destroyed) return
-    if (box.length === 1) return this.flush(box[0])
-    let text = true
-    for (const b of box) if (typeof b !== 'string') text = false
-    this.flush(text ? box.join('') : Buffer.concat(box.map((b) => (typeof b === 'string' ? Buffer.from(b) : b))))
+    if (!box || box.length === 0) return
+    const n = box.length
+    let out: string | Buffer = box[0]
+    if (n > 1) {
+      let text = true
+      for (const b of box) if (typeof b !== 'string') text = false
+      out = text ? box.join('') : Buffer.concat(box.map((b) => (typeof b === 'string' ? Buffer.from(b) : b)))
+    }
+    box.length = 0
+    if (!this.socket.destroyed) this.flush(out)
   }
 
   // ---- closing ----
