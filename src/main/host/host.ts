@@ -27,7 +27,7 @@ import { createCapture, type CaptureService } from '../capture'
 import { captureHandlers } from '../capture/commands'
 import { checkHandlers } from '../check/commands'
 import { CheckRuns, type CheckRunsOptions } from '../check/runs'
-import { Recorder, type RecorderOptions } from './recorder'
+import { Recorder, type EventOptions, type RecorderOptions } from './recorder'
 import { isCommandName, validate } from './schemas'
 import { exportTraffic } from './traffic-export'
 
@@ -91,7 +91,7 @@ export class Host {
   }
 
   /** Raw events as they happen (CLI, tests). */
-  onEvent(listener: (event: EngineEvent) => void, options?: { messages?: boolean; linesOnly?: boolean }): () => void {
+  onEvent(listener: (event: EngineEvent) => void, options?: EventOptions): () => void {
     return this.recorder.onEvent(listener, options)
   }
 

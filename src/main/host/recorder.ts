@@ -142,6 +142,16 @@ class RecordedConnection implements ConnectionHandle {
   }
 }
 
+/**
+ * What a listener hears: every event but messages (the default), messages too, console lines only, or
+ * only the kinds it names.
+ */
+export interface EventOptions {
+  messages?: boolean
+  linesOnly?: boolean
+  types?: readonly EngineEvent['type'][]
+}
+
 export class Recorder implements ConnectionSink {
   private readonly ring: MessageRing
   private readonly manyRing: MessageRing
@@ -156,6 +166,8 @@ export class Recorder implements ConnectionSink {
   private readonly listeners = new Set<Listener>()
   private readonly messageListeners = new Set<Listener>()
   private readonly lineListeners = new Set<Listener>()
+  /** Listeners for some kinds of event only (a terminal that waits for one event does not pay for the rest). */
+  private readonly typedListeners = new Map<EngineEvent['type'], Set<Listener>>()
   private readonly lineHistory: History<ConsoleLine>
   private readonly resultHistory: History<ResultRecord>
   // Pending for the next batch.
@@ -189,7 +201,21 @@ export class Recorder implements ConnectionSink {
   }
 
   /** Raw events as they happen. Message events only with `{ messages: true }`; `{ linesOnly: true }` for a console. */
-  onEvent(listener: Listener, options: { messages?: boolean; linesOnly?: boolean } = {}): () => void {
+  onEvent(listener: Listener, options: EventOptions = {}): () => void {
+    if (options.types) {
+      const sets = options.types.map((type) => {
+        let set = this.typedListeners.get(type)
+        if (!set) this.typedListeners.set(type, (set = new Set()))
+        set.add(listener)
+        return [type, set] as const
+      })
+      return () => {
+        for (const [type, set] of sets) {
+          set.delete(listener)
+          if (set.size === 0 && this.typedListeners.get(type) === set) this.typedListeners.delete(type)
+        }
+      }
+    }
     const set = options.linesOnly ? this.lineListeners : options.messages ? this.messageListeners : this.listeners
     set.add(listener)
     return () => set.delete(listener)
@@ -203,6 +229,8 @@ export class Recorder implements ConnectionSink {
   private deliver(event: EngineEvent): void {
     for (const l of this.listeners) l(event)
     for (const l of this.messageListeners) l(event)
+    const typed = this.typedListeners.get(event.type)
+    if (typed) for (const l of typed) l(event)
   }
 
   // ---- connections ----
@@ -286,10 +314,12 @@ export class Recorder implements ConnectionSink {
     }
     const t = Date.now()
     const seq = (conn.many ? this.manyRing : this.ring).push(conn.info.connId, dir, data, t, size)
-    if (this.messageListeners.size) {
+    const typed = this.typedListeners.get('message')
+    if (this.messageListeners.size || typed) {
       const bytes = typeof data === 'string' ? Buffer.from(data) : data
       const event: EngineEvent = { type: 'message', connId: conn.info.connId, dir, t, data: bytes }
       for (const l of this.messageListeners) l(event)
+      if (typed) for (const l of typed) l(event)
     }
     return seq
   }
@@ -312,7 +342,8 @@ export class Recorder implements ConnectionSink {
     const record: ResultRecord = { ownerId, connId, t: Date.now(), result }
     // A crowd's results are counted by its stats; only the exercises' results are history.
     if (!this.connections.get(connId)?.many) this.resultHistory.push(record)
-    if (!this.batching && this.listeners.size === 0 && this.messageListeners.size === 0) return
+    if (!this.batching && this.listeners.size === 0 && this.messageListeners.size === 0 && !this.typedListeners.has('result'))
+      return
     const event: EngineEvent = { type: 'result', ...record }
     if (this.batching) {
       if (this.resultsInBatch < this.opts.batchResults) {

@@ -1,0 +1,47 @@
+// A listener hears what it asked for: a terminal waiting for one kind of event names it, and the
+// recorder then builds no event it would throw away (a server answering thousands of sums a second
+// makes no result event for a listener of connection updates).
+
+import { describe, expect, it } from 'vitest'
+import type { EngineEvent } from '@shared/contract'
+import { Recorder } from '../../src/main/host/recorder'
+
+const base = {
+  role: 'server' as const,
+  exercise: 'adder' as const,
+  ownerId: 'srv-1',
+  local: { address: '127.0.0.1', port: 12345 },
+  remote: { address: '127.0.0.1', port: 40000 },
+  state: 'open' as const,
+  openedAt: 1,
+}
+
+describe('Recorder listeners by kind', () => {
+  it('a listener of some kinds hears those only, and unsubscribes', () => {
+    const r = new Recorder()
+    const heard: EngineEvent['type'][] = []
+    const off = r.onEvent((e) => heard.push(e.type), { types: ['conn-updated', 'message'] })
+    const conn = r.open({ ...base, connId: 'conn-1' })
+    conn.message('in', '3 4')
+    conn.update({ clientName: 'alice' })
+    conn.result('srv-1', { kind: 'adder', a: 3, b: 4, answer: 7 })
+    r.line('srv-1', 'alice: 3 + 4 = 7')
+    expect(heard).toEqual(['message', 'conn-updated'])
+    off()
+    conn.update({ clientName: 'bob' })
+    conn.message('in', '1 1')
+    expect(heard).toEqual(['message', 'conn-updated'])
+  })
+
+  it('a result event is made only when someone listens for results', () => {
+    const r = new Recorder()
+    const conn = r.open({ ...base, connId: 'conn-1' })
+    const results: EngineEvent[] = []
+    r.onEvent((e) => results.push(e), { types: ['conn-updated'] })
+    conn.result('srv-1', { kind: 'adder', a: 1, b: 2, answer: 3 })
+    expect(results).toEqual([])
+    r.onEvent((e) => results.push(e), { types: ['result'] })
+    conn.result('srv-1', { kind: 'adder', a: 1, b: 2, answer: 3 })
+    expect(results).toMatchObject([{ type: 'result', connId: 'conn-1', result: { answer: 3 } }])
+  })
+})
