@@ -5,23 +5,14 @@
 import { describe, expect, it } from 'vitest'
 import type { EngineEvent } from '@shared/contract'
 import { Recorder } from '../../src/main/host/recorder'
-
-const base = {
-  role: 'server' as const,
-  exercise: 'adder' as const,
-  ownerId: 'srv-1',
-  local: { address: '127.0.0.1', port: 12345 },
-  remote: { address: '127.0.0.1', port: 40000 },
-  state: 'open' as const,
-  openedAt: 1,
-}
+import { adderServerEnd } from '../helpers/connection'
 
 describe('Recorder listeners by kind', () => {
   it('a listener of some kinds hears those only, and unsubscribes', () => {
     const r = new Recorder()
     const heard: EngineEvent['type'][] = []
     const off = r.onEvent((e) => heard.push(e.type), { types: ['conn-updated', 'message'] })
-    const conn = r.open({ ...base, connId: 'conn-1' })
+    const conn = r.open({ ...adderServerEnd, connId: 'conn-1' })
     conn.message('in', '3 4')
     conn.update({ clientName: 'alice' })
     conn.result('srv-1', { kind: 'adder', a: 3, b: 4, answer: 7 })
@@ -35,7 +26,7 @@ describe('Recorder listeners by kind', () => {
 
   it('a result event is made only when someone listens for results', () => {
     const r = new Recorder()
-    const conn = r.open({ ...base, connId: 'conn-1' })
+    const conn = r.open({ ...adderServerEnd, connId: 'conn-1' })
     const results: EngineEvent[] = []
     r.onEvent((e) => results.push(e), { types: ['conn-updated'] })
     conn.result('srv-1', { kind: 'adder', a: 1, b: 2, answer: 3 })

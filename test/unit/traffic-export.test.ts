@@ -4,20 +4,12 @@
 import { describe, expect, it } from 'vitest'
 import { exportTraffic } from '../../src/main/host/traffic-export'
 import { Recorder } from '../../src/main/host/recorder'
+import { adderServerEnd } from '../helpers/connection'
 
 function recorderWith(): { recorder: Recorder; seqs: number[]; manySeqs: number[] } {
   const recorder = new Recorder()
-  const base = {
-    role: 'server' as const,
-    exercise: 'adder' as const,
-    ownerId: 'srv-1',
-    local: { address: '127.0.0.1', port: 12345 },
-    remote: { address: '127.0.0.1', port: 40000 },
-    state: 'open' as const,
-    openedAt: 1,
-  }
-  const own = recorder.open({ ...base, connId: 'conn-1' })
-  const crowd = recorder.open({ ...base, connId: 'conn-2', many: true })
+  const own = recorder.open({ ...adderServerEnd, connId: 'conn-1' })
+  const crowd = recorder.open({ ...adderServerEnd, connId: 'conn-2', many: true })
   const seqs = ['alice-1234', '3 4', '7'].map((t) => own.message('in', t))
   const manySeqs = ['m-1', 'm-2'].map((t) => crowd.message('in', t))
   return { recorder, seqs, manySeqs }
