@@ -16,7 +16,8 @@ import { checkCommand } from './check'
 import { flag, integer, numberList, parseArgs, text, UsageError, type OptionSpec, type ParsedArgs } from './args'
 import { limitsHelp, limitsOf, settingOptions, wireHelp, wireOf } from './options'
 
-const USAGE = `SocketLab: both peers of the Python socket labs, from a terminal.
+/** The help text, composed when it is printed (formatting every default at import cost each start ~20 ms). */
+const usage = (): string => `SocketLab: both peers of the Python socket labs, from a terminal.
 
 Usage:
   socketlab serve <exercise> [--port P] [--host H] [--one-at-a-time] [options]
@@ -131,7 +132,7 @@ function printConventions(host: Host, io: Io, whose: string): () => void {
 
 async function serve(argv: string[], io: Io, signals: NodeJS.EventEmitter): Promise<number> {
   const args = parseArgs(argv, SERVE_OPTIONS)
-  if (flag(args, 'help')) return (io.out.write(`${USAGE}\n`), 0)
+  if (flag(args, 'help')) return (io.out.write(`${usage()}\n`), 0)
   const exercise = exerciseOf(args, 'serve')
   const request: ServerStartArgs = {
     exercise,
@@ -162,7 +163,7 @@ async function serve(argv: string[], io: Io, signals: NodeJS.EventEmitter): Prom
 
 async function client(argv: string[], io: Io): Promise<number> {
   const args = parseArgs(argv, CLIENT_OPTIONS)
-  if (flag(args, 'help')) return (io.out.write(`${USAGE}\n`), 0)
+  if (flag(args, 'help')) return (io.out.write(`${usage()}\n`), 0)
   const exercise = exerciseOf(args, 'client')
   const hostName = text(args, 'host')
   if (!hostName) throw new UsageError("client needs --host: the server's IP address or host name (127.0.0.1 for this machine)")
@@ -254,7 +255,7 @@ export async function run(argv: string[], io: Io, signals: NodeJS.EventEmitter =
       case '--help':
       case '-h':
       case 'help':
-        io.out.write(`${USAGE}\n`)
+        io.out.write(`${usage()}\n`)
         return command === undefined ? 2 : 0
       default:
         throw new UsageError(`unknown command "${command}": use serve, client or capture`)
