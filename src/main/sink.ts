@@ -32,12 +32,15 @@ export interface ConnectionHandle {
   readonly counters: Readonly<Counters>
   /** Bytes arrived from the socket (before any framing). */
   received(bytes: number): void
-  /** One complete message in or out (out also counts its bytes); returns its number in the traffic log. */
-  message(dir: 'in' | 'out', data: Uint8Array | string, size?: number): number
+  /**
+   * One complete message in or out (out also counts its bytes); returns its number in the traffic log.
+   * `t`: when, if the caller has just read the clock (the sink reads it otherwise).
+   */
+  message(dir: 'in' | 'out', data: Uint8Array | string, size?: number, t?: number): number
   update(patch: ConnectionPatch): void
   /** The connection is closed; `limit` when a limit closed it; `how`: who closed first and how, when known. */
   close(reason: string, limit?: LimitName, how?: CloseHow): void
-  result(ownerId: string, result: ExerciseResult): void
+  result(ownerId: string, result: ExerciseResult, t?: number): void
 }
 
 /** The close of a connection SocketLab closed first, in order (its FIN went first). */

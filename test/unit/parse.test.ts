@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  barePair,
   clean,
   isPlainText,
   isRawBytes,
@@ -40,6 +41,43 @@ describe("parsePair: the adder's two numbers, however a classmate bundled them",
     ['99999999999999999999 1', 'expected two numbers: "99999999999999999999" is too large'],
   ])('%j is refused: %s', (text, error) => {
     expect(parsePair(text)).toEqual({ ok: false, error })
+  })
+})
+
+describe("barePair: the adder's hot path reads the bytes and agrees with parsePair", () => {
+  it.each(['3 7', '3,7', '3+7', '3;7', '3, 7\n', '3 7\r\n', '3 7\0', '  10   1 ', '-3 10', '3+-7', '0 -0', '123456789012345 1'])(
+    '%j is read in the bytes, as parsePair reads it',
+    (text) => {
+      const pair = parsePair(text)
+      expect(pair.ok).toBe(true)
+      expect(barePair(Buffer.from(text))).toEqual(pair.ok ? pair.value : null)
+    },
+  )
+
+  // Everything else goes to parsePair, which accepts or explains.
+  it.each([
+    '',
+    ' ',
+    '3',
+    '1 2 3',
+    'a b',
+    '3.5 2',
+    '1234567890123456 1',
+    '[3, 7]',
+    '(3,7)',
+    '3-7',
+    '3\u00a07',
+    '3 7\u00a0',
+    '+3 7',
+    'q',
+  ])('%j is left to parsePair', (text) => {
+    expect(barePair(Buffer.from(text))).toBeNull()
+  })
+
+  it('runs in linear time on a long run of separators', () => {
+    const text = `1${' '.repeat(65_000)}x`
+    expect(barePair(Buffer.from(text))).toBeNull()
+    expect(parsePair(text).ok).toBe(false)
   })
 })
 

@@ -5,7 +5,7 @@
 
 import { ADDER_ACK } from '@shared/settings'
 import type { Expect } from '../wire/framer'
-import { parseAnswer, parsePair } from '../wire/parse'
+import { barePair, parseAnswer, parsePair } from '../wire/parse'
 import { clean, quote, shorten, startsWithWord } from '../wire/text'
 import { randomInt } from '@shared/lab'
 import { serverError, type Action, type Incoming, type PeerContext, type PeerMachine } from './machine'
@@ -26,6 +26,9 @@ export class AdderServer implements PeerMachine {
 
   receive(message: Incoming): Action[] {
     if (this.expect === NAME) return this.named(clean(message.text))
+    // The hot path under Many clients: `3 7` read in the bytes, no text decoded.
+    const bare = barePair(message.bytes)
+    if (bare) return this.sum(bare[0], bare[1])
     const text = message.text
     const pair = parsePair(text)
     if (!pair.ok) {
@@ -39,13 +42,16 @@ export class AdderServer implements PeerMachine {
       }
       return [{ do: 'print', text: `Bad request from ${this.name}: ${pair.error}`, level: 'error' }, serverError(pair.error)]
     }
-    const [a, b] = pair.value
+    return this.sum(pair.value[0], pair.value[1])
+  }
+
+  private sum(a: number, b: number): Action[] {
     const answer = a + b
     const actions: Action[] = [
       { do: 'send', data: String(answer) },
       { do: 'result', result: { kind: 'adder', a, b, answer } },
     ]
-    // The hot path under Many clients: the line is composed only when the console would show it.
+    // The line is composed only when the console would show it.
     if (this.ctx?.consoleOpen?.() !== false) actions.push({ do: 'print', text: `${this.name}: ${a} + ${b} = ${answer}` })
     return actions
   }

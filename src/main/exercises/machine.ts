@@ -10,9 +10,18 @@ import type { ListEncodingUsed } from '../wire/parse'
 import type { Rng } from '@shared/lab'
 
 export interface Incoming {
-  bytes: Buffer
+  readonly bytes: Buffer
   /** The bytes decoded as UTF-8 (invalid sequences replaced). */
-  text: string
+  readonly text: string
+}
+
+/** A message as the session hands it over: its text is decoded when a machine first reads it. */
+export class IncomingMessage implements Incoming {
+  private decoded: string | undefined
+  constructor(readonly bytes: Buffer) {}
+  get text(): string {
+    return (this.decoded ??= this.bytes.toString('utf8'))
+  }
 }
 
 export type Action =

@@ -116,7 +116,7 @@ class RecordedConnection implements ConnectionHandle {
     if (!this.dirty) this.recorder.markDirty(this)
   }
 
-  message(dir: 'in' | 'out', data: Uint8Array | string, size?: number): number {
+  message(dir: 'in' | 'out', data: Uint8Array | string, size?: number, t?: number): number {
     const c = this.info.counters
     if (dir === 'in') c.messagesIn++
     else {
@@ -126,7 +126,7 @@ class RecordedConnection implements ConnectionHandle {
       size = n
     }
     if (!this.dirty) this.recorder.markDirty(this)
-    return this.recorder.recordMessage(this, dir, data, size)
+    return this.recorder.recordMessage(this, dir, data, size, t)
   }
 
   update(patch: ConnectionPatch): void {
@@ -137,8 +137,8 @@ class RecordedConnection implements ConnectionHandle {
     this.recorder.closeConnection(this, reason, limit, how)
   }
 
-  result(ownerId: string, result: ExerciseResult): void {
-    this.recorder.result(ownerId, this.info.connId, result)
+  result(ownerId: string, result: ExerciseResult, t?: number): void {
+    this.recorder.result(ownerId, this.info.connId, result, t, this.many)
   }
 }
 
@@ -306,13 +306,13 @@ export class Recorder implements ConnectionSink {
     return this.ring.dropped + this.manyRing.dropped
   }
 
-  recordMessage(conn: RecordedConnection, dir: 'in' | 'out', data: Uint8Array | string, size?: number): number {
+  recordMessage(conn: RecordedConnection, dir: 'in' | 'out', data: Uint8Array | string, size?: number, at?: number): number {
     if (!conn.crowdChecked) {
       // A server end's first message comes after its client connected: by then the crowd's ends are known.
       conn.crowdChecked = true
       if (conn.info.role === 'server' && this.crowdEnds.has(endKey(conn.info.remote))) conn.many = true
     }
-    const t = Date.now()
+    const t = at ?? Date.now()
     const seq = (conn.many ? this.manyRing : this.ring).push(conn.info.connId, dir, data, t, size)
     const typed = this.typedListeners.get('message')
     if (this.messageListeners.size || typed) {
@@ -338,10 +338,16 @@ export class Recorder implements ConnectionSink {
   }
 
   /** Results are many under load (one per adder request): the batch keeps the first few, counters stay exact. */
-  result(ownerId: string, connId: string, result: ExerciseResult): void {
-    const record: ResultRecord = { ownerId, connId, t: Date.now(), result }
+  result(
+    ownerId: string,
+    connId: string,
+    result: ExerciseResult,
+    t = Date.now(),
+    many = this.connections.get(connId)?.many,
+  ): void {
+    const record: ResultRecord = { ownerId, connId, t, result }
     // A crowd's results are counted by its stats; only the exercises' results are history.
-    if (!this.connections.get(connId)?.many) this.resultHistory.push(record)
+    if (!many) this.resultHistory.push(record)
     if (!this.batching && this.listeners.size === 0 && this.messageListeners.size === 0 && !this.typedListeners.has('result'))
       return
     const event: EngineEvent = { type: 'result', ...record }

@@ -11,7 +11,7 @@
 import type { Socket } from 'node:net'
 import type { ClientPhase, CloseHow, Convention, ExerciseResult, Received, WaitingReason } from '@shared/contract'
 import type { LimitName, WireSettings } from '@shared/settings'
-import type { Action, PeerMachine } from '../exercises/machine'
+import { IncomingMessage, type Action, type PeerMachine } from '../exercises/machine'
 import { formatList } from '@shared/lab'
 import { CLOSED_BY_US, type ConnectionHandle, type EventSink, type LineLevel } from '../sink'
 import { Framer, type Expect, type Terminator } from '../wire/framer'
@@ -85,6 +85,8 @@ export class Session {
   private sendsSinceReceive = 0
   private lastSendAt = 0
   private lastDataAt = 0
+  /** The time of the data event being handled (0 outside one): one clock read serves all it does. */
+  private now = 0
   /** When a send that the peer answers at once went out (0: no sample pending). */
   private sampleSince = 0
   private quietFired = false
@@ -176,7 +178,20 @@ export class Session {
 
   /** @internal */
   onData(chunk: Buffer): void {
-    const now = Date.now()
+    const now = (this.now = Date.now())
+    try {
+      this.takeChunk(chunk, now)
+    } finally {
+      this.now = 0
+    }
+  }
+
+  /** The time now: the data event's, while one is handled. */
+  private clock(): number {
+    return this.now || Date.now()
+  }
+
+  private takeChunk(chunk: Buffer, now: number): void {
     this.opts.conn.received(chunk.length)
     if (this.sampleSince) {
       this.opts.timing.sample(now - this.sampleSince)
@@ -280,9 +295,9 @@ export class Session {
       this.handshakeDone = true
       if (this.handshakeTimer) clearTimeout(this.handshakeTimer)
       this.handshakeTimer = null
-      this.lastDataAt ||= Date.now()
+      this.lastDataAt ||= this.clock()
     }
-    const seq = this.opts.conn.message('in', bytes)
+    const seq = this.opts.conn.message('in', bytes, bytes.length, this.now || undefined)
     if (this.opts.keepReceived) {
       this.received ??= []
       this.received.push({ bytes, seq })
@@ -292,7 +307,7 @@ export class Session {
     this.sendsSinceReceive = 0
     let actions: Action[]
     try {
-      actions = this.machine.receive({ bytes, text: bytes.toString('utf8') })
+      actions = this.machine.receive(new IncomingMessage(bytes))
     } catch (err) {
       // A bug in an exercise must not take the server down: report it and close this connection only.
       actions = [
@@ -449,7 +464,7 @@ export class Session {
       case 'result': {
         const result =
           this.opts.keepReceived && !action.result.received ? { ...action.result, received: this.takeReceived() } : action.result
-        this.opts.conn.result(this.opts.ownerId, result)
+        this.opts.conn.result(this.opts.ownerId, result, this.now || undefined)
         return this.opts.onResult?.(result)
       }
       case 'name':
@@ -523,8 +538,8 @@ export class Session {
 
   private write(out: string | Buffer, awaitReply: boolean): void {
     const size = typeof out === 'string' ? Buffer.byteLength(out) : out.length
-    this.opts.conn.message('out', out, size)
-    const now = Date.now()
+    const now = this.clock()
+    this.opts.conn.message('out', out, size, now)
     this.lastSendAt = now
     this.sendsSinceReceive++
     // Karn: only a first send towards an answer is a round-trip sample.

@@ -388,8 +388,10 @@ export class Framer {
   }
 
   private take(from: number, to: number, consumed: number, terminator: Terminator): Frame {
-    const slice = this.data.subarray(this.off + from, this.off + to)
-    // A chunk nobody else holds can be sliced; our own buffer is reused, so its bytes are copied out.
+    const d = this.data
+    // A chunk nobody else holds can be sliced (or given whole); our own buffer is reused, so its bytes are copied out.
+    const whole = !this.owned && this.off + from === 0 && this.off + to === d.length
+    const slice = whole ? d : d.subarray(this.off + from, this.off + to)
     const bytes = this.owned ? Buffer.from(slice) : slice
     this.trailing = terminator
     this.consume(consumed)
@@ -429,17 +431,18 @@ function isBareInteger(d: Buffer, from: number, to: number): boolean {
 /** Two whole numbers and one separator run (`3 7`, `3,7`, `3+7`, `3; 7`), nothing else. */
 function isBarePair(d: Buffer, from: number, to: number): boolean {
   let i = from
-  const int = (): boolean => {
+  while (i < to && isBlankByte(d[i])) i++
+  for (let number = 0; number < 2; number++) {
+    if (number === 1) {
+      const s = i
+      while (i < to && (d[i] === 0x2c || d[i] === 0x3b || d[i] === 0x2b || isBlankByte(d[i]))) i++
+      if (i === s) return false
+    }
     if (i < to && d[i] === 0x2d) i++
     const start = i
     while (i < to && isDigit(d[i])) i++
-    return i > start
+    if (i === start) return false
   }
-  while (i < to && isBlankByte(d[i])) i++
-  if (!int()) return false
-  const s = i
-  while (i < to && (d[i] === 0x2c || d[i] === 0x3b || d[i] === 0x2b || isBlankByte(d[i]))) i++
-  if (i === s || !int()) return false
   while (i < to && isBlankByte(d[i])) i++
   return i === to
 }
