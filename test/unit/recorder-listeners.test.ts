@@ -36,3 +36,29 @@ describe('Recorder listeners by kind', () => {
     expect(results).toMatchObject([{ type: 'result', connId: 'conn-1', result: { answer: 3 } }])
   })
 })
+
+describe('Recorder history for a page that reloads', () => {
+  it('keeps the newest lines and results, oldest first, however many came', () => {
+    const r = new Recorder({ historyLines: 3, historyResults: 2 })
+    const conn = r.open({ ...adderServerEnd, connId: 'conn-1' })
+    for (let i = 1; i <= 7; i++) r.line('srv-1', `line ${i}`)
+    for (let i = 1; i <= 5; i++) conn.result('srv-1', { kind: 'adder', a: i, b: 0, answer: i }, 1000 + i)
+    const h = r.history()
+    expect(h.lines.map((l) => l.text)).toEqual(['line 5', 'line 6', 'line 7'])
+    expect(h.results.map((x) => [x.t, x.result.kind === 'adder' && x.result.a])).toEqual([
+      [1004, 4],
+      [1005, 5],
+    ])
+  })
+
+  it('an unsubscribed message listener costs nothing and hears nothing', () => {
+    const r = new Recorder()
+    const conn = r.open({ ...adderServerEnd, connId: 'conn-1' })
+    const heard: EngineEvent[] = []
+    const off = r.onEvent((e) => heard.push(e), { messages: true })
+    conn.message('in', '3 4', 3, 42)
+    off()
+    conn.message('in', '5 6')
+    expect(heard).toMatchObject([{ type: 'message', dir: 'in', t: 42 }])
+  })
+})

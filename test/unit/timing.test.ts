@@ -23,3 +23,22 @@ describe('paceMs: the second of two messages in a row', () => {
     expect(t.paceMs()).toBeGreaterThan(t.rto() + 200)
   })
 })
+
+describe('speakFirstMs: how long a new client may take to speak first before it is greeted', () => {
+  it('before any round trip is measured, one initial retransmission timeout', () => {
+    expect(new LinkTiming(floors).speakFirstMs()).toBe(1000)
+  })
+
+  it('on loopback, the floor (nothing is ever lost there)', () => {
+    expect(new LinkTiming(floors, { srtt: 0.5, rttvar: 0.25 }).speakFirstMs()).toBe(100)
+  })
+
+  it('across a real link, past the second resend of a lost list (RTO, then 2 × RTO later)', () => {
+    const lan = new LinkTiming(floors, { srtt: 2, rttvar: 1 })
+    // A LAN: RTO is Linux's 200 ms floor; the list lost twice arrives by 3 × 200 ms + a round trip.
+    expect(lan.speakFirstMs()).toBe(3 * 200 + 2)
+    const slow = new LinkTiming(floors)
+    slow.sample(200)
+    expect(slow.speakFirstMs()).toBe(3 * 600 + 200)
+  })
+})

@@ -79,17 +79,22 @@ function endKey(e: { address: string; port: number }): string {
   return `${e.address}|${e.port}`
 }
 
-/** A bounded history: the newest `max` items, oldest first. */
+/** A bounded history: the newest `max` items, oldest first (a ring: a push overwrites the oldest, nothing is copied). */
 class History<T> {
-  private items: T[] = []
+  private readonly items: T[] = []
+  /** Once full: where the oldest item is, and the next push goes. */
+  private oldest = 0
   constructor(private readonly max: number) {}
   push(item: T): void {
-    this.items.push(item)
-    // Trim in steps, so the array is not shifted on every push.
-    if (this.items.length > this.max * 1.25) this.items = this.items.slice(-this.max)
+    if (this.items.length < this.max) {
+      this.items.push(item)
+      return
+    }
+    this.items[this.oldest] = item
+    if (++this.oldest === this.max) this.oldest = 0
   }
   list(): T[] {
-    return this.items.length > this.max ? this.items.slice(-this.max) : [...this.items]
+    return this.oldest === 0 ? [...this.items] : [...this.items.slice(this.oldest), ...this.items.slice(0, this.oldest)]
   }
 }
 
@@ -168,6 +173,9 @@ export class Recorder implements ConnectionSink {
   private readonly lineListeners = new Set<Listener>()
   /** Listeners for some kinds of event only (a terminal that waits for one event does not pay for the rest). */
   private readonly typedListeners = new Map<EngineEvent['type'], Set<Listener>>()
+  /** Does anyone hear each message, or each result? (Kept as listeners come and go: the hot path asks per request.) */
+  private hearsMessages = false
+  private hearsResults = false
   private readonly lineHistory: History<ConsoleLine>
   private readonly resultHistory: History<ResultRecord>
   // Pending for the next batch.
@@ -202,6 +210,15 @@ export class Recorder implements ConnectionSink {
 
   /** Raw events as they happen. Message events only with `{ messages: true }`; `{ linesOnly: true }` for a console. */
   onEvent(listener: Listener, options: EventOptions = {}): () => void {
+    const unsubscribe = this.subscribe(listener, options)
+    this.listenersChanged()
+    return () => {
+      unsubscribe()
+      this.listenersChanged()
+    }
+  }
+
+  private subscribe(listener: Listener, options: EventOptions): () => void {
     if (options.types) {
       const sets = options.types.map((type) => {
         let set = this.typedListeners.get(type)
@@ -219,6 +236,11 @@ export class Recorder implements ConnectionSink {
     const set = options.linesOnly ? this.lineListeners : options.messages ? this.messageListeners : this.listeners
     set.add(listener)
     return () => set.delete(listener)
+  }
+
+  private listenersChanged(): void {
+    this.hearsMessages = this.messageListeners.size > 0 || this.typedListeners.has('message')
+    this.hearsResults = this.listeners.size > 0 || this.messageListeners.size > 0 || this.typedListeners.has('result')
   }
 
   emit(event: SinkEvent): void {
@@ -314,8 +336,8 @@ export class Recorder implements ConnectionSink {
     }
     const t = at ?? Date.now()
     const seq = (conn.many ? this.manyRing : this.ring).push(conn.info.connId, dir, data, t, size)
-    const typed = this.typedListeners.get('message')
-    if (this.messageListeners.size || typed) {
+    if (this.hearsMessages) {
+      const typed = this.typedListeners.get('message')
       const bytes = typeof data === 'string' ? Buffer.from(data) : data
       const event: EngineEvent = { type: 'message', connId: conn.info.connId, dir, t, data: bytes }
       for (const l of this.messageListeners) l(event)
@@ -348,8 +370,7 @@ export class Recorder implements ConnectionSink {
     const record: ResultRecord = { ownerId, connId, t, result }
     // A crowd's results are counted by its stats; only the exercises' results are history.
     if (!many) this.resultHistory.push(record)
-    if (!this.batching && this.listeners.size === 0 && this.messageListeners.size === 0 && !this.typedListeners.has('result'))
-      return
+    if (!this.batching && !this.hearsResults) return
     const event: EngineEvent = { type: 'result', ...record }
     if (this.batching) {
       if (this.resultsInBatch < this.opts.batchResults) {

@@ -93,8 +93,9 @@ export class Session {
   private pumping = false
   /** Answers are being held during one pump (or one paced step), to be written together when it ends. */
   private holding = false
-  /** What is held (made on the first answer, then reused). */
-  private outbox: (string | Buffer)[] | null = null
+  /** What is held: the first answer, then the others (made on the second, then reused). */
+  private held: string | Buffer | null = null
+  private heldMore: (string | Buffer)[] | null = null
   private quietTimer: NodeJS.Timeout | null = null
   private silenceTimer: NodeJS.Timeout | null = null
   private handshakeTimer: NodeJS.Timeout | null = null
@@ -544,8 +545,9 @@ export class Session {
     this.sendsSinceReceive++
     // Karn: only a first send towards an answer is a round-trip sample.
     if (awaitReply && !this.sampleSince) this.sampleSince = now
-    if (this.holding) (this.outbox ??= []).push(out)
-    else this.flush(out)
+    if (!this.holding) this.flush(out)
+    else if (this.held === null) this.held = out
+    else (this.heldMore ??= []).push(out)
   }
 
   private flush(out: string | Buffer): void {
@@ -579,16 +581,17 @@ export class Session {
   /** Write what was held in one go (one syscall for a turn's answers, as `cork` would, without its bookkeeping). */
   private release(): void {
     this.holding = false
-    const box = this.outbox
-    if (!box || box.length === 0) return
-    const n = box.length
-    let out: string | Buffer = box[0]
-    if (n > 1) {
-      let text = true
-      for (const b of box) if (typeof b !== 'string') text = false
-      out = text ? box.join('') : Buffer.concat(box.map((b) => (typeof b === 'string' ? Buffer.from(b) : b)))
+    let out = this.held
+    if (out === null) return
+    this.held = null
+    const more = this.heldMore
+    if (more !== null && more.length > 0) {
+      const box = [out, ...more]
+      more.length = 0
+      out = box.every((b) => typeof b === 'string')
+        ? box.join('')
+        : Buffer.concat(box.map((b) => (typeof b === 'string' ? Buffer.from(b) : b)))
     }
-    box.length = 0
     if (!this.socket.destroyed) this.flush(out)
   }
 

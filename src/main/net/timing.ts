@@ -109,9 +109,16 @@ export class LinkTiming {
     return bounded(Math.max(floor, 4 * this.floors.quietMs, this.known ? 3 * this.spread() : INITIAL_RTO_MS))
   }
 
-  /** Server: how long a new client has to speak first before it is greeted. */
+  /**
+   * Server: how long a new client has to speak first before it is greeted. Across a real link a
+   * list-first client's list may be lost and resent one retransmission timeout later, or lost again and
+   * resent two timeouts after that (TCP doubles it): greeting sooner would put the greeting into the
+   * `recv()` that waits for the answer (seen at 10 % loss). Loopback loses nothing: its spread is plenty.
+   */
   speakFirstMs(): number {
-    return bounded(Math.max(this.floors.quietMs, this.known ? 2 * this.spread() : INITIAL_RTO_MS))
+    if (!this.known) return bounded(Math.max(this.floors.quietMs, INITIAL_RTO_MS))
+    const lossless = this.srtt < LOSSLESS_RTT_MS
+    return bounded(Math.max(this.floors.quietMs, 2 * this.spread(), lossless ? 0 : 3 * this.rto() + this.srtt))
   }
 
   /** Client: how long a server that has shown it is talking to us may take before we try again. */
