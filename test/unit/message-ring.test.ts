@@ -53,3 +53,29 @@ describe('the traffic log ring', () => {
     expect(text(first)).toBe('abcd')
   })
 })
+
+describe('MessageRing over many laps', () => {
+  it('stays exact however often the slots and the bytes wrap around', () => {
+    const ring = new MessageRing({ entries: 7, bytes: 40 })
+    const sent: string[] = []
+    for (let i = 0; i < 500; i++) {
+      const text = 'x'.repeat(i % 9) + String(i)
+      sent.push(text)
+      ring.push(`conn-${i % 3}`, i % 2 ? 'out' : 'in', i % 4 ? text : Buffer.from(text), 1000 + i)
+      const kept = ring.range(1)
+      // Every message still listed is the one that was sent, whole, in order, the newest last.
+      expect(kept.length).toBeGreaterThan(0)
+      expect(kept.length).toBeLessThanOrEqual(7)
+      expect(kept.at(-1)!.seq).toBe(i + 1)
+      for (const m of kept) {
+        // A message keeps at most a quarter of the store (10 bytes here), with its real size.
+        expect(Buffer.from(m.data).toString()).toBe(sent[m.seq - 1].slice(0, 10))
+        expect(m.size).toBe(sent[m.seq - 1].length)
+        expect([m.t, m.dir, m.connId]).toEqual([999 + m.seq, (m.seq - 1) % 2 ? 'out' : 'in', `conn-${(m.seq - 1) % 3}`])
+      }
+      // Bytes kept never exceed the store.
+      expect(kept.reduce((n, m) => n + m.data.length, 0)).toBeLessThanOrEqual(40)
+      expect(ring.dropped).toBe(i + 1 - kept.length)
+    }
+  })
+})

@@ -1,6 +1,7 @@
 // The traffic log: the most recent messages, bounded both in count and in bytes. Recording a message
-// copies its bytes into one preallocated buffer and fills a few typed-array slots, so the hot path
-// allocates nothing and keeps no reference to the socket's chunks. Reading builds objects on demand.
+// copies its bytes into one preallocated buffer and fills one record of a typed array (its number, time,
+// place in the buffer, sizes and direction side by side, so one message touches one cache line), so the
+// hot path allocates nothing and keeps no reference to the socket's chunks. Reading builds objects on demand.
 
 export interface RecordedMessage {
   seq: number
@@ -23,6 +24,14 @@ export interface RingOptions {
 const IN = 0
 const OUT = 1
 const SMALL = 64
+/** One record per message in `meta`: these fields, in this order. */
+const SEQ = 0
+const TIME = 1
+const START = 2
+const KEPT = 3
+const SIZE = 4
+const DIR = 5
+const FIELDS = 6
 
 function byteSize(data: Uint8Array | string): number {
   return typeof data === 'string' ? Buffer.byteLength(data) : data.length
@@ -30,12 +39,7 @@ function byteSize(data: Uint8Array | string): number {
 
 export class MessageRing {
   private readonly store: Buffer
-  private readonly seqs: Float64Array
-  private readonly times: Float64Array
-  private readonly starts: Float64Array
-  private readonly kept: Uint32Array
-  private readonly sizes: Float64Array
-  private readonly dirs: Uint8Array
+  private readonly meta: Float64Array
   private readonly conns: (string | undefined)[]
   /** Bytes ever stored (a position in an endless stream; the store holds the last `bytes` of it). */
   private written = 0
@@ -43,19 +47,21 @@ export class MessageRing {
   newest = 0
   private oldestValid = 1
   private readonly maxKept: number
+  /** The newest message's slot (`newest % entries`) and where the next bytes go (`written % bytes`), kept without dividing. */
+  private slot = 0
+  private at = 0
+  private readonly entries: number
+  private readonly bytes: number
 
-  constructor(private readonly opts: RingOptions) {
+  constructor(opts: RingOptions) {
     // Not zero-filled: only the bytes of recorded messages are ever read, and untouched pages cost no memory.
     this.store = Buffer.allocUnsafeSlow(opts.bytes)
-    this.seqs = new Float64Array(opts.entries)
-    this.times = new Float64Array(opts.entries)
-    this.starts = new Float64Array(opts.entries)
-    this.kept = new Uint32Array(opts.entries)
-    this.sizes = new Float64Array(opts.entries)
-    this.dirs = new Uint8Array(opts.entries)
+    this.meta = new Float64Array(opts.entries * FIELDS)
     this.conns = new Array(opts.entries)
     // One message may use at most a quarter of the store, so a big one cannot wipe out the log.
     this.maxKept = Math.floor(opts.bytes / 4)
+    this.entries = opts.entries
+    this.bytes = opts.bytes
   }
 
   /** Messages that are no longer readable (the log is bounded). */
@@ -66,26 +72,32 @@ export class MessageRing {
   /** `size` is the data's length in bytes, when the caller already knows it. */
   push(connId: string, dir: 'in' | 'out', data: Uint8Array | string, t: number, size = byteSize(data)): number {
     const seq = ++this.newest
-    const slot = seq % this.opts.entries
+    const slot = this.slot + 1 === this.entries ? 0 : this.slot + 1
+    this.slot = slot
     const keep = Math.min(size, this.maxKept)
     const start = this.written
     this.copyIn(data, keep, size)
     this.written += keep
-    this.seqs[slot] = seq
-    this.times[slot] = t
-    this.starts[slot] = start
-    this.kept[slot] = keep
-    this.sizes[slot] = size
-    this.dirs[slot] = dir === 'in' ? IN : OUT
+    // A message keeps at most a quarter of the store: one step back is enough.
+    this.at += keep
+    if (this.at >= this.bytes) this.at -= this.bytes
+    const m = this.meta
+    const r = slot * FIELDS
+    m[r + SEQ] = seq
+    m[r + TIME] = t
+    m[r + START] = start
+    m[r + KEPT] = keep
+    m[r + SIZE] = size
+    m[r + DIR] = dir === 'in' ? IN : OUT
     this.conns[slot] = connId
     this.forgetOverwritten()
     return seq
   }
 
   private copyIn(data: Uint8Array | string, keep: number, size: number): void {
-    const at = this.written % this.opts.bytes
+    const at = this.at
     const store = this.store
-    if (keep === size && keep <= SMALL && at + keep <= this.opts.bytes) {
+    if (keep === size && keep <= SMALL && at + keep <= this.bytes) {
       // Most lab messages are a few bytes: a plain loop beats a native call and allocates nothing.
       if (typeof data !== 'string') {
         for (let i = 0; i < keep; i++) store[at + i] = data[i]
@@ -97,53 +109,59 @@ export class MessageRing {
         return
       }
     }
-    if (typeof data === 'string' && keep === size && at + keep <= this.opts.bytes) {
+    if (typeof data === 'string' && keep === size && at + keep <= this.bytes) {
       store.write(data, at, 'utf8')
       return
     }
     const bytes = typeof data === 'string' ? Buffer.from(data) : data
-    const first = Math.min(keep, this.opts.bytes - at)
+    const first = Math.min(keep, this.bytes - at)
     this.store.set(bytes.subarray(0, first), at)
     if (first < keep) this.store.set(bytes.subarray(first, keep), 0)
   }
 
   /** Advance past messages that left the ring or whose bytes were overwritten. */
   private forgetOverwritten(): void {
-    const firstByte = this.written - this.opts.bytes
+    const firstByte = this.written - this.bytes
     while (this.oldestValid <= this.newest) {
       const s = this.oldestValid
-      const slot = s % this.opts.entries
-      const gone = s <= this.newest - this.opts.entries || this.seqs[slot] !== s || this.starts[slot] < firstByte
-      if (!gone) break
+      // Its slot was reused by a newer message.
+      if (s <= this.newest - this.entries) {
+        this.oldestValid++
+        continue
+      }
+      // The store never wrapped: the bytes of every message still listed are there.
+      if (firstByte <= 0 || this.meta[(s % this.entries) * FIELDS + START] >= firstByte) break
       this.oldestValid++
     }
   }
 
   get(seq: number): RecordedMessage | undefined {
     if (seq < this.oldestValid || seq > this.newest) return undefined
-    const slot = seq % this.opts.entries
-    if (this.seqs[slot] !== seq) return undefined
-    const keep = this.kept[slot]
-    const at = this.starts[slot] % this.opts.bytes
+    const slot = seq % this.entries
+    const m = this.meta
+    const r = slot * FIELDS
+    if (m[r + SEQ] !== seq) return undefined
+    const keep = m[r + KEPT]
+    const at = m[r + START] % this.bytes
     const data = Buffer.allocUnsafe(keep)
-    const first = Math.min(keep, this.opts.bytes - at)
+    const first = Math.min(keep, this.bytes - at)
     this.store.copy(data, 0, at, at + first)
     if (first < keep) this.store.copy(data, first, 0, keep - first)
     return {
       seq,
-      t: this.times[slot],
+      t: m[r + TIME],
       connId: this.conns[slot]!,
-      dir: this.dirs[slot] === IN ? 'in' : 'out',
+      dir: m[r + DIR] === IN ? 'in' : 'out',
       data,
-      size: this.sizes[slot],
+      size: m[r + SIZE],
     }
   }
 
   /** The connection of a message, without copying its bytes. */
   connOf(seq: number): string | undefined {
     if (seq < this.oldestValid || seq > this.newest) return undefined
-    const slot = seq % this.opts.entries
-    return this.seqs[slot] === seq ? this.conns[slot] : undefined
+    const slot = seq % this.entries
+    return this.meta[slot * FIELDS + SEQ] === seq ? this.conns[slot] : undefined
   }
 
   /** Readable messages from `from` on (oldest first), optionally of one connection. */

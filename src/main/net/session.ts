@@ -104,6 +104,8 @@ export class Session {
   private conventionShown = ''
   private received: { bytes: Buffer; seq: number }[] | null = null
   private readonly readPauseBytes: number
+  /** The unread-output cap is below what the socket buffers before `write` says "wait". */
+  private readonly capBelowMark: boolean
 
   constructor(
     readonly socket: Socket,
@@ -112,6 +114,7 @@ export class Session {
   ) {
     this.framer = new Framer({ maxMessageBytes: opts.maxMessageBytes })
     this.readPauseBytes = Math.max(READ_PAUSE_MIN_BYTES, opts.maxMessageBytes)
+    this.capBelowMark = opts.maxPendingOutputBytes < socket.writableHighWaterMark
   }
 
   get connId(): string {
@@ -423,7 +426,8 @@ export class Session {
 
   /** How long a send must wait so a naive `recv(1024)` sees it apart from the previous one. */
   private paceWait(action: Action): number {
-    if ((action.do !== 'send' && action.do !== 'send-list') || this.sendsSinceReceive === 0 || this.opts.wire.paceMs === 0)
+    // The session's own state first: a reply (no send since the request) never reads the action.
+    if (this.sendsSinceReceive === 0 || this.opts.wire.paceMs === 0 || (action.do !== 'send' && action.do !== 'send-list'))
       return 0
     return this.lastSendAt + this.opts.timing.paceMs() - Date.now()
   }
@@ -538,7 +542,7 @@ export class Session {
   }
 
   private write(out: string | Buffer, awaitReply: boolean): void {
-    const size = typeof out === 'string' ? Buffer.byteLength(out) : out.length
+    const size = typeof out === 'string' ? utf8Length(out) : out.length
     const now = this.clock()
     this.opts.conn.message('out', out, size, now)
     this.lastSendAt = now
@@ -551,7 +555,10 @@ export class Session {
   }
 
   private flush(out: string | Buffer): void {
-    if (!this.socket.write(out)) {
+    if (this.socket.write(out)) {
+      // Below the socket's high-water mark: within the cap, unless the cap is set lower than that mark.
+      if (!this.capBelowMark) return
+    } else {
       // Respect backpressure: the peer does not read what we send; stop answering and reading until it does.
       this.awaitingDrain = true
       this.updateReading()
@@ -573,7 +580,7 @@ export class Session {
 
   /** Start holding answers (false: already held by an outer step, which writes them). */
   private hold(): boolean {
-    if (this.holding || this.socket.destroyed) return false
+    if (this.holding) return false
     this.holding = true
     return true
   }
@@ -665,6 +672,13 @@ function onSocketClose(this: SessionSocket): void {
 }
 function onSocketDrain(this: SessionSocket): void {
   this[SESSION].onDrain()
+}
+
+/** The UTF-8 size of a string: a short ASCII one (every lab answer) is counted here, not by a native call. */
+function utf8Length(s: string): number {
+  if (s.length > 64) return Buffer.byteLength(s)
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return Buffer.byteLength(s)
+  return s.length
 }
 
 /** A peer's message as it came: bounded text and hex, its real size, and where it is in the log. */
