@@ -14,8 +14,8 @@ import { join } from 'node:path'
 import { buildLoadGenerator, fdLimit, load, root, rssMiB, startServer, stopServer } from './lib.js'
 
 const node = process.execPath
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 2)
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 1.5)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9)
 const IDLE = Number(process.env.BENCH_IDLE ?? 10_000)
 const LEVELS = (process.env.BENCH_CLIENTS ?? '1,10,100,1000').split(',').map(Number)
 
@@ -65,11 +65,31 @@ const fmt = (n, digits = 0) =>
  * The ratio of two servers from runs made back to back in the same round (same machine conditions),
  * as the median over the rounds: steadier than a ratio of two medians on a noisy shared machine.
  */
-function pairedRatio(a, b) {
+function pairedRatios(a, b) {
   const n = Math.min(a.runs?.length ?? 0, b.runs?.length ?? 0)
-  if (!n) return ratio(a.rps, b.rps)
-  const ratios = Array.from({ length: n }, (_, i) => a.runs[i] / b.runs[i]).sort((x, y) => x - y)
-  return `${ratios[Math.floor(n / 2)].toFixed(2)}×`
+  return Array.from({ length: n }, (_, i) => a.runs[i] / b.runs[i]).sort((x, y) => x - y)
+}
+
+function pairedRatio(a, b) {
+  const ratios = pairedRatios(a, b)
+  return ratios.length ? `${ratios[Math.floor(ratios.length / 2)].toFixed(2)}×` : ratio(a.rps, b.rps)
+}
+
+/** The spread of the per-round ratios, so a reader sees how much the machine moved. */
+function ratioRange(a, b) {
+  const ratios = pairedRatios(a, b)
+  return ratios.length ? `${ratios[0].toFixed(2)}–${ratios.at(-1).toFixed(2)}` : '–'
+}
+
+/**
+ * The order of the servers in a round: SocketLab always runs right next to bare Node (the ratio the
+ * target is about), before it in one round and after it in the next, so a machine that speeds up or
+ * slows down over a round favours neither.
+ */
+function roundOrder(specs, round) {
+  const rank = { bare: 0, socketlab: 1, python: 2 }
+  const sorted = specs.slice().sort((x, y) => rank[x.key] - rank[y.key])
+  return round % 2 === 0 ? sorted : sorted.reverse()
 }
 
 const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : '–')
@@ -94,7 +114,7 @@ async function main() {
   for (const clients of LEVELS) {
     const runs = Object.fromEntries(specs.map((spec) => [spec.key, []]))
     for (let round = 0; round < ROUNDS; round++) {
-      for (const spec of specs) {
+      for (const spec of roundOrder(specs, round)) {
         const { child, port } = await startServer(spec)
         runs[spec.key].push(await load({ port, clients, warmupMs: 1000, durationMs: SECONDS * 1000 }))
         await stopServer(child)
@@ -128,7 +148,7 @@ async function main() {
   const b = results.bare
   const rows = LEVELS.map((c) => {
     const [rs, rp, rb] = [s.rate[c], p.rate[c], b.rate[c]]
-    return `| ${c} | ${fmt(rs.rps)} | ${fmt(rs.p50, 2)} / ${fmt(rs.p99, 2)} | ${fmt(rp.rps)} | ${fmt(rp.p50, 2)} / ${fmt(rp.p99, 2)} | ${fmt(rb.rps)} | ${fmt(rb.p50, 2)} / ${fmt(rb.p99, 2)} | ${(rs.errors ?? 0) + (rs.wrong ?? 0)} / ${(rp.errors ?? 0) + (rp.wrong ?? 0)} / ${(rb.errors ?? 0) + (rb.wrong ?? 0)} | ${pairedRatio(rs, rp)} | ${pairedRatio(rs, rb)} |`
+    return `| ${c} | ${fmt(rs.rps)} | ${fmt(rs.p50, 2)} / ${fmt(rs.p99, 2)} | ${fmt(rp.rps)} | ${fmt(rp.p50, 2)} / ${fmt(rp.p99, 2)} | ${fmt(rb.rps)} | ${fmt(rb.p50, 2)} / ${fmt(rb.p99, 2)} | ${(rs.errors ?? 0) + (rs.wrong ?? 0)} / ${(rp.errors ?? 0) + (rp.wrong ?? 0)} / ${(rb.errors ?? 0) + (rb.wrong ?? 0)} | ${pairedRatio(rs, rp)} | ${pairedRatio(rs, rb)} | ${ratioRange(rs, rb)} |`
   })
   const idleRow = (key, label) => {
     const r = results[key].idle
@@ -137,10 +157,10 @@ async function main() {
   const date = new Date().toISOString()
   const table = [
     `SocketLab benchmark, ${date}`,
-    `Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${os.release()}, Node ${process.version}; each level ${ROUNDS} rounds of ${SECONDS} s runs after 1 s warm-up, servers interleaved within a round; req/s and latency are the median run, ratios the median of the per-round ratios; server and load generator in separate processes on loopback.`,
+    `Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${os.release()}, Node ${process.version}; each level ${ROUNDS} rounds of ${SECONDS} s runs after 1 s warm-up, servers interleaved within a round (SocketLab right after bare Node, then right before it in the next round); req/s and latency are the median run, ratios the median of the per-round ratios ("its rounds": the lowest and highest SocketLab / bare Node ratio of a round); server and load generator in separate processes on loopback.`,
     '',
-    '| clients | SocketLab req/s | p50 / p99 ms | Python threaded req/s | p50 / p99 ms | bare Node req/s | p50 / p99 ms | errors+wrong (S/P/B) | SocketLab / Python | SocketLab / bare Node |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| clients | SocketLab req/s | p50 / p99 ms | Python threaded req/s | p50 / p99 ms | bare Node req/s | p50 / p99 ms | errors+wrong (S/P/B) | SocketLab / Python | SocketLab / bare Node | its rounds |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows,
     '',
     `Idle: ${idle} clients connected and past their name/ack handshake, held for 2 s.`,
