@@ -68,6 +68,63 @@ describe('many clients at a time (Lab 2 question 2)', () => {
   })
 })
 
+describe('the fast lane under load (a console at its limit) answers exactly as the usual way', () => {
+  it.each([
+    ['\r\n', 'crlf'],
+    ['\n', 'lf'],
+    ['\0', 'nul'],
+    ['', 'none'],
+  ])('requests ended by %j', async (ending, terminator) => {
+    w = watchedHost()
+    const srv = ok(
+      await w.host.call('serverStart', {
+        exercise: 'adder',
+        host: 'loopback',
+        port: 0,
+        oneAtATime: false,
+        limits: { consoleLinesPerSecond: 1 },
+      }),
+    )
+    const peer = rawPeer(srv.port)
+    peer.send(`alice${ending}`)
+    let expected = `ack${ending}`
+    await peer.until((t) => t === expected)
+    // Lock-step, as a student's client: after the first sum's line the console is closed for the second.
+    const requests = 60
+    for (let i = 0; i < requests; i++) {
+      peer.send(`${i} ${i + 1}${ending}`)
+      expected += `${2 * i + 1}${ending}`
+      await peer.until((t) => t === expected)
+    }
+    expect(w.lines(srv.serverId).filter((l) => l.startsWith('alice: '))).toEqual(['alice: 0 + 1 = 1'])
+    const results = w.results(srv.serverId)
+    expect(results).toEqual(Array.from({ length: requests }, (_, i) => ({ kind: 'adder', a: i, b: i + 1, answer: 2 * i + 1 })))
+    const snap = w.host.snapshot()
+    const conn = snap.connections.find((c) => c.role === 'server' && c.state === 'open')!
+    expect(conn.convention?.terminator ?? 'none').toBe(terminator)
+    expect(conn.counters).toEqual({
+      bytesIn:
+        Buffer.byteLength(`alice${ending}`) +
+        [...Array(requests).keys()].reduce((n, i) => n + `${i} ${i + 1}${ending}`.length, 0),
+      bytesOut: Buffer.byteLength(expected),
+      messagesIn: requests + 1,
+      messagesOut: requests + 1,
+    })
+    // The traffic log has every message as the peer framed it (without its ending) and every answer as sent.
+    const log = snap.messages.filter((m) => m.connId === conn.connId).map((m) => [m.dir, m.text])
+    expect(log).toEqual([
+      ['in', 'alice'],
+      ['out', `ack${ending}`],
+      ...Array.from({ length: requests }, (_, i) => [
+        ['in', `${i} ${i + 1}`],
+        ['out', `${2 * i + 1}${ending}`],
+      ]).flat(),
+    ])
+    peer.socket.end()
+    await peer.closed
+  })
+})
+
 describe('one client at a time (Lab 2 question 1)', () => {
   it('the second client waits until the first leaves', async () => {
     w = watchedHost()

@@ -212,3 +212,35 @@ describe('raw bytes that happen to hold a bracket', () => {
     expect(texts([raw], LIST, true)).toEqual([raw.toString('latin1')])
   })
 })
+
+describe('soloPair: the fast lane frames a lone bare pair exactly as next() does', () => {
+  it.each(['3 7', '3,7', '3+7', ' 3 7 ', '-3\t7', '3 7\n', '3 7\r\n', '3 7\0', '12345 67890\n'])('%j', (text) => {
+    const chunk = Buffer.from(text)
+    const fast = new Framer({ maxMessageBytes: 1024 })
+    const length = fast.soloPair(chunk)
+    expect(length).toBeGreaterThanOrEqual(0)
+    const usual = new Framer({ maxMessageBytes: 1024 })
+    usual.push(chunk)
+    const frame = usual.next(PAIR, false)
+    expect(frame).not.toBeNull()
+    expect(chunk.subarray(0, length).toString('latin1')).toBe(frame!.bytes.toString('latin1'))
+    expect(fast.lateTerminator).toBe(frame!.terminator)
+    expect(usual.buffered).toBe(0)
+    // Nothing was kept: the next chunk starts afresh.
+    expect(fast.buffered).toBe(0)
+  })
+
+  // Anything the usual way would hold, split or wait on is left to it.
+  it.each(['', '3', '3 7\n4 5\n', '3\n7', '3 7\r', '\n3 7', '[3, 7]', 'q', '3 7 9', 'x'.repeat(60), '3 7\n\n'])(
+    '%j is left to the usual way',
+    (text) => {
+      expect(new Framer({ maxMessageBytes: 1024 }).soloPair(Buffer.from(text))).toBe(-1)
+    },
+  )
+
+  it('never while something is pending', () => {
+    const f = new Framer({ maxMessageBytes: 1024 })
+    f.push(Buffer.from('3'))
+    expect(f.soloPair(Buffer.from(' 7'))).toBe(-1)
+  })
+})

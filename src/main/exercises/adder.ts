@@ -8,7 +8,7 @@ import type { Expect } from '../wire/framer'
 import { barePair, parseAnswer, parsePair } from '../wire/parse'
 import { clean, quote, shorten, startsWithWord } from '../wire/text'
 import { randomInt } from '@shared/lab'
-import { serverError, type Action, type Incoming, type PeerContext, type PeerMachine } from './machine'
+import { serverError, type Action, type Answered, type Incoming, type PeerContext, type PeerMachine } from './machine'
 
 const NAME: Expect = { kind: 'text' }
 const PAIR: Expect = { kind: 'pair' }
@@ -43,6 +43,16 @@ export class AdderServer implements PeerMachine {
       return [{ do: 'print', text: `Bad request from ${this.name}: ${pair.error}`, level: 'error' }, serverError(pair.error)]
     }
     return this.sum(pair.value[0], pair.value[1])
+  }
+
+  answer(bytes: Buffer): Answered | null {
+    // Only a named client's bare pair, and only while no console line would be shown.
+    if (this.expect !== PAIR || this.ctx?.consoleOpen?.() !== false) return null
+    const bare = barePair(bytes)
+    if (!bare) return null
+    const [a, b] = bare
+    const answer = a + b
+    return { reply: String(answer), result: { kind: 'adder', a, b, answer } }
   }
 
   private sum(a: number, b: number): Action[] {

@@ -64,6 +64,18 @@ export interface PeerMachine {
   ended(): Action[]
   /** Adder client: a command typed by the student. */
   command?(command: string): Action[]
+  /**
+   * The fast lane under load: a request this machine answers at once and without changing its state,
+   * exactly as `receive` would with no console line to print (the console's rate limit is reached):
+   * the reply's text and the result. Null for anything else, which then goes to `receive`.
+   */
+  answer?(bytes: Buffer): Answered | null
+}
+
+/** What `answer` gives: one reply to send, one result to record. */
+export interface Answered {
+  reply: string
+  result: ExerciseResult
 }
 
 /** The waits a machine needs, from the connection's measured round trip (see net/timing.ts). */

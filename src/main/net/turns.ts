@@ -49,6 +49,16 @@ export class Turns {
     return n
   }
 
+  /**
+   * One message, for a session that handles a single message at once (the fast lane); false when the
+   * budget is spent, and the caller then goes the usual way (it gets in line there).
+   */
+  takeOne(): boolean {
+    if (this.used >= this.opts.budget) return false
+    if (++this.used > this.opts.budget / 2) this.schedule()
+    return true
+  }
+
   /** Give back the part of a grant that was not used. */
   refund(n: number): void {
     if (n > 0) this.used = Math.max(0, this.used - n)

@@ -172,6 +172,32 @@ export class Framer {
     this.len += chunk.length
   }
 
+  /**
+   * The fast lane for a request/reply peer under load: with nothing pending, is `chunk` exactly one bare
+   * pair (`3 7`, `3,7`), alone or with one line ending (`\n`, `\r\n`, `\0`)? Then it is that message,
+   * framed as `next` would frame it but without being kept: its length without the ending is returned
+   * and `lateTerminator` says the ending. -1: anything else (push it instead).
+   */
+  soloPair(chunk: Buffer): number {
+    if (this.len > 0) return -1
+    const n = chunk.length
+    if (n === 0 || n > 48) return -1
+    let stop = n
+    let terminator: Terminator = 'none'
+    const last = chunk[n - 1]
+    if (last === LF) {
+      stop = n >= 2 && chunk[n - 2] === CR ? n - 2 : n - 1
+      terminator = stop === n - 2 ? 'crlf' : 'lf'
+    } else if (last === NUL) {
+      stop = n - 1
+      terminator = 'nul'
+    }
+    // isBarePair takes spaces and tabs only as blanks: any other ending byte inside makes it no pair.
+    if (!isBarePair(chunk, 0, stop)) return -1
+    this.trailing = terminator
+    return stop
+  }
+
   /** Drop everything pending (a closing session, a message too long). */
   clear(): void {
     this.data = EMPTY
