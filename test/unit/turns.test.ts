@@ -91,4 +91,17 @@ describe('one budget of messages per event-loop turn, shared in round robin', ()
     next()
     expect(b.handled).toBe(0)
   })
+
+  it('lone requests answered at once are never refused, and leave a flood that much less of the turn', () => {
+    const { turns, next, scheduled } = manual(32, 16)
+    // 24 students' lone requests this turn (the fast lane), then a pipeliner asks.
+    for (let i = 0; i < 24; i++) turns.charge()
+    expect(scheduled()).toBe(true)
+    const flood = new Peer(turns, 100)
+    flood.pump()
+    expect(flood.handled).toBe(8)
+    // The next turn starts with a whole budget: the flood gets its share again.
+    next()
+    expect(flood.handled).toBe(8 + 16)
+  })
 })

@@ -358,8 +358,9 @@ export class Session {
     } catch {
       answered = null
     }
-    // It still counts against the turn's budget, so a crowd of fast peers shares the loop as before.
-    if (!answered || !turns.takeOne()) return false
+    if (!answered) return false
+    // Counted against the turn's budget, so a flood waiting in line gets that much less of this turn.
+    turns.charge()
     this.arrived(bytes, this.framer.lateTerminator)
     this.send(answered.reply, false, false)
     this.recordResult(answered.result)

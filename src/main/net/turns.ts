@@ -50,13 +50,12 @@ export class Turns {
   }
 
   /**
-   * One message, for a session that handles a single message at once (the fast lane); false when the
-   * budget is spent, and the caller then goes the usual way (it gets in line there).
+   * A lone request answered at once (the session's fast lane) is never made to wait: a connection gives at
+   * most one such chunk per poll phase, which is the round robin's own share. It is counted against the
+   * budget, so those waiting in line (pipeliners) get that much less of this turn.
    */
-  takeOne(): boolean {
-    if (this.used >= this.opts.budget) return false
+  charge(): void {
     if (++this.used > this.opts.budget / 2) this.schedule()
-    return true
   }
 
   /** Give back the part of a grant that was not used. */
