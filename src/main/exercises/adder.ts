@@ -14,6 +14,12 @@ const NAME: Expect = { kind: 'text' }
 const PAIR: Expect = { kind: 'pair' }
 const MAX_NAME = 200
 
+/** The server's answer to `a b`: the sum to send and the result to record. */
+function answered(a: number, b: number): Answered {
+  const answer = a + b
+  return { reply: String(answer), result: { kind: 'adder', a, b, answer } }
+}
+
 export class AdderServer implements PeerMachine {
   expect: Expect | null = NAME
   private name = ''
@@ -49,20 +55,17 @@ export class AdderServer implements PeerMachine {
     // Only a named client's bare pair, and only while no console line would be shown.
     if (this.expect !== PAIR || this.ctx?.consoleOpen?.() !== false) return null
     const bare = barePair(bytes)
-    if (!bare) return null
-    const [a, b] = bare
-    const answer = a + b
-    return { reply: String(answer), result: { kind: 'adder', a, b, answer } }
+    return bare ? answered(bare[0], bare[1]) : null
   }
 
   private sum(a: number, b: number): Action[] {
-    const answer = a + b
+    const { reply, result } = answered(a, b)
     const actions: Action[] = [
-      { do: 'send', data: String(answer) },
-      { do: 'result', result: { kind: 'adder', a, b, answer } },
+      { do: 'send', data: reply },
+      { do: 'result', result },
     ]
     // The line is composed only when the console would show it.
-    if (this.ctx?.consoleOpen?.() !== false) actions.push({ do: 'print', text: `${this.name}: ${a} + ${b} = ${answer}` })
+    if (this.ctx?.consoleOpen?.() !== false) actions.push({ do: 'print', text: `${this.name}: ${a} + ${b} = ${reply}` })
     return actions
   }
 

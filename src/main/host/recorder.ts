@@ -360,13 +360,7 @@ export class Recorder implements ConnectionSink {
   }
 
   /** Results are many under load (one per adder request): the batch keeps the first few, counters stay exact. */
-  result(
-    ownerId: string,
-    connId: string,
-    result: ExerciseResult,
-    t = Date.now(),
-    many = this.connections.get(connId)?.many,
-  ): void {
+  result(ownerId: string, connId: string, result: ExerciseResult, t = Date.now(), many = false): void {
     const record: ResultRecord = { ownerId, connId, t, result }
     // A crowd's results are counted by its stats; only the exercises' results are history.
     if (!many) this.resultHistory.push(record)

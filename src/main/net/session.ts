@@ -11,7 +11,7 @@
 import type { Socket } from 'node:net'
 import type { ClientPhase, CloseHow, Convention, ExerciseResult, Received, WaitingReason } from '@shared/contract'
 import type { LimitName, WireSettings } from '@shared/settings'
-import { IncomingMessage, type Action, type PeerMachine } from '../exercises/machine'
+import { IncomingMessage, type Action, type Answered, type PeerMachine } from '../exercises/machine'
 import { formatList } from '@shared/lab'
 import { CLOSED_BY_US, type ConnectionHandle, type EventSink, type LineLevel } from '../sink'
 import { Framer, type Expect, type Terminator } from '../wire/framer'
@@ -182,9 +182,9 @@ export class Session {
 
   /** @internal */
   onData(chunk: Buffer): void {
-    const now = (this.now = Date.now())
+    this.now = Date.now()
     try {
-      this.takeChunk(chunk, now)
+      this.takeChunk(chunk)
     } finally {
       this.now = 0
     }
@@ -195,7 +195,8 @@ export class Session {
     return this.now || Date.now()
   }
 
-  private takeChunk(chunk: Buffer, now: number): void {
+  private takeChunk(chunk: Buffer): void {
+    const now = this.now
     this.opts.conn.received(chunk.length)
     if (this.sampleSince) {
       this.opts.timing.sample(now - this.sampleSince)
@@ -318,7 +319,7 @@ export class Session {
       this.handshakeTimer = null
       this.lastDataAt ||= this.clock()
     }
-    const seq = this.opts.conn.message('in', bytes, bytes.length, this.now || undefined)
+    const seq = this.opts.conn.message('in', bytes, bytes.length, this.clock())
     if (this.opts.keepReceived) {
       this.received ??= []
       this.received.push({ bytes, seq })
@@ -352,7 +353,7 @@ export class Session {
     const length = this.framer.soloPair(chunk)
     if (length < 0) return false
     const bytes = length === chunk.length ? chunk : chunk.subarray(0, length)
-    let answered
+    let answered: Answered | null
     try {
       answered = machine.answer(bytes)
     } catch {
@@ -538,7 +539,7 @@ export class Session {
 
   private recordResult(exchange: ExerciseResult): void {
     const result = this.opts.keepReceived && !exchange.received ? { ...exchange, received: this.takeReceived() } : exchange
-    this.opts.conn.result(this.opts.ownerId, result, this.now || undefined)
+    this.opts.conn.result(this.opts.ownerId, result, this.clock())
     this.opts.onResult?.(result)
   }
 
