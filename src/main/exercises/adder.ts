@@ -23,8 +23,12 @@ function answered(a: number, b: number): Answered {
 export class AdderServer implements PeerMachine {
   expect: Expect | null = NAME
   private name = ''
+  /** Whether a console line would be shown now (kept here, not read through the context, on the hot path). */
+  private readonly consoleOpen: (() => boolean) | undefined
 
-  constructor(private readonly ctx?: Pick<PeerContext, 'consoleOpen'>) {}
+  constructor(ctx?: Pick<PeerContext, 'consoleOpen'>) {
+    this.consoleOpen = ctx?.consoleOpen
+  }
 
   start(): Action[] {
     return []
@@ -53,7 +57,7 @@ export class AdderServer implements PeerMachine {
 
   answer(bytes: Buffer): Answered | null {
     // Only a named client's bare pair, and only while no console line would be shown.
-    if (this.expect !== PAIR || this.ctx?.consoleOpen?.() !== false) return null
+    if (this.expect !== PAIR || this.consoleOpen?.() !== false) return null
     const bare = barePair(bytes)
     return bare ? answered(bare[0], bare[1]) : null
   }
@@ -65,7 +69,7 @@ export class AdderServer implements PeerMachine {
       { do: 'result', result },
     ]
     // The line is composed only when the console would show it.
-    if (this.ctx?.consoleOpen?.() !== false) actions.push({ do: 'print', text: `${this.name}: ${a} + ${b} = ${reply}` })
+    if (this.consoleOpen?.() !== false) actions.push({ do: 'print', text: `${this.name}: ${a} + ${b} = ${reply}` })
     return actions
   }
 
