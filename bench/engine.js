@@ -32,13 +32,13 @@ async function main() {
     },
     logLevel: 'error',
   })
-  const { measure } = await import(pathToFileURL(outfile).href)
+  const { measure, CLIENTS } = await import(pathToFileURL(outfile).href)
   const r = await measure(RUNS, ROUNDS)
   const extra = r.socketlabNs - r.bareNs
   const date = new Date().toISOString()
   const table = [
     `SocketLab engine path, ${date}`,
-    `Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}; 100 adder clients in one process, one request each per event-loop turn, ${r.requests.toLocaleString('en-US')} requests per run, ${r.runs} runs of each back to back, the best run of each.`,
+    `Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}; ${CLIENTS} adder clients in one process, one request each per event-loop turn, ${r.requests.toLocaleString('en-US')} requests per run, ${r.runs} runs of each back to back, the best run of each.`,
     '',
     '| path | ns per request | runs (ns) |',
     '|---|---:|---|',
