@@ -6,6 +6,14 @@
 //
 //   adder-load rate <port> <clients> <warmup_ms> <duration_ms>
 //   adder-load idle <port> <clients> <hold_ms>
+//   adder-load alternate <clients> <warmup_ms> <slice_ms> <slices> <port>...
+//
+// `alternate` keeps <clients> connections open to every port at once and lets one server's clients
+// run at a time, in slices: slice k goes to the servers in order, reversed every other cycle
+// (A B, B A, A B ...), so two servers are measured a fraction of a second apart under the same machine
+// conditions. Between slices the running server's clients finish their request in flight and stop;
+// a slice counts the answers that arrive within it. Prints one JSON line with each server's
+// requests/s per slice and its latency percentiles over all its slices.
 
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -26,6 +34,7 @@ enum state { CONNECTING, AWAIT_ACK, READY, AWAIT_ANSWER, CLOSED };
 
 struct conn {
   int fd;
+  int server; /* index into ports[] */
   enum state st;
   int a, b;
   uint64_t sent_at;
@@ -33,6 +42,10 @@ struct conn {
 
 static struct conn *conns;
 static int nconns, port;
+#define MAX_PORTS 4
+static int ports[MAX_PORTS], nports = 1;
+static int active = -1; /* alternate: the server whose clients run, -1 = all */
+static long in_flight[MAX_PORTS], errors_by[MAX_PORTS];
 static int epfd;
 static long handshakes, errors, wrong;
 static long answered;
@@ -56,6 +69,7 @@ static int rand10(void) {
 static void fail_conn(struct conn *c) {
   if (c->st != CLOSED) {
     errors++;
+    errors_by[c->server]++;
     c->st = CLOSED;
     epoll_ctl(epfd, EPOLL_CTL_DEL, c->fd, NULL);
     close(c->fd);
@@ -68,6 +82,7 @@ static void send_request(struct conn *c) {
   c->b = rand10();
   int n = snprintf(buf, sizeof buf, "%d %d", c->a, c->b);
   c->st = AWAIT_ANSWER;
+  in_flight[c->server]++;
   c->sent_at = now_ns();
   if (write(c->fd, buf, (size_t)n) != n) fail_conn(c);
 }
@@ -76,6 +91,11 @@ static void record(uint64_t ns) {
   uint64_t us = ns / 1000;
   if (us < HIST_US) hist_us[us]++;
   else if (us / 1000 < 600000) hist_ms[us / 1000]++;
+}
+
+static void clear_hist(void) {
+  memset(hist_us, 0, HIST_US * sizeof *hist_us);
+  memset(hist_ms, 0, sizeof hist_ms);
 }
 
 static double percentile(double p) {
@@ -101,7 +121,7 @@ static int open_conn(int i) {
   if (c->fd < 0) return -1;
   int one = 1;
   setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+  struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)ports[c->server])};
   inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
   c->st = CONNECTING;
   if (connect(c->fd, (struct sockaddr *)&addr, sizeof addr) < 0 && errno != EINPROGRESS) return -1;
@@ -144,12 +164,13 @@ static void on_event(uint32_t i, uint32_t events) {
     }
     if (c->st == AWAIT_ANSWER) {
       uint64_t t = now_ns();
+      in_flight[c->server]--;
       if (measuring) {
         answered++;
         record(t - c->sent_at);
         if (atoi(buf) != c->a + c->b) wrong++;
       }
-      if (running) send_request(c);
+      if (running && (active < 0 || active == c->server)) send_request(c);
       else c->st = READY;
     }
   }
@@ -167,15 +188,91 @@ static long count(enum state s) {
   return k;
 }
 
+/** Start server k's idle clients, run them for ms, stop them and wait for their answers in flight. */
+static long run_slice(int k, long ms, int measure) {
+  active = k;
+  running = 1;
+  for (int i = 0; i < nconns; i++)
+    if (conns[i].server == k && conns[i].st == READY) send_request(&conns[i]);
+  answered = 0;
+  measuring = measure;
+  uint64_t end = now_ns() + (uint64_t)ms * 1000000ull;
+  while (now_ns() < end) pump(5);
+  measuring = 0;
+  running = 0;
+  long got = answered;
+  uint64_t drain_end = now_ns() + 10ull * 1000000000ull;
+  while (in_flight[k] > 0 && now_ns() < drain_end) pump(5);
+  if (in_flight[k] > 0) {
+    errors += in_flight[k];
+    errors_by[k] += in_flight[k];
+  }
+  return got;
+}
+
+static int run_alternate(long warmup_ms, long slice_ms, int slices, double connect_ms) {
+  for (int k = 0; k < nports; k++) run_slice(k, warmup_ms, 0);
+  static long got[MAX_PORTS][4096];
+  static double p50[MAX_PORTS], p99[MAX_PORTS];
+  static long wrong_by[MAX_PORTS];
+  if (slices > 4096) slices = 4096;
+  /* Latency: one histogram per server, filled over its slices (the histograms are big; keep one and replay). */
+  static uint32_t *hists[MAX_PORTS];
+  for (int k = 0; k < nports; k++) hists[k] = calloc(HIST_US, sizeof(uint32_t));
+  static uint32_t (*hists_ms)[600000];
+  hists_ms = calloc(MAX_PORTS, sizeof *hists_ms);
+  int n = 0;
+  for (int cycle = 0; n < slices * nports; cycle++) {
+    for (int j = 0; j < nports; j++, n++) {
+      int k = cycle % 2 == 0 ? j : nports - 1 - j;
+      clear_hist();
+      long before_wrong = wrong;
+      got[k][n / nports] = run_slice(k, slice_ms, 1);
+      wrong_by[k] += wrong - before_wrong;
+      for (long i = 0; i < HIST_US; i++) hists[k][i] += hist_us[i];
+      for (long i = 0; i < 600000; i++) hists_ms[k][i] += hist_ms[i];
+    }
+  }
+  for (int k = 0; k < nports; k++) {
+    memcpy(hist_us, hists[k], HIST_US * sizeof *hist_us);
+    memcpy(hist_ms, hists_ms[k], sizeof hist_ms);
+    p50[k] = percentile(50);
+    p99[k] = percentile(99);
+  }
+  printf("{\"clients\":%ld,\"sliceMs\":%ld,\"connectMs\":%.0f,\"servers\":[", handshakes / nports, slice_ms, connect_ms);
+  for (int k = 0; k < nports; k++) {
+    printf("%s{\"port\":%d,\"p50\":%.3f,\"p99\":%.3f,\"wrong\":%ld,\"errors\":%ld,\"rps\":[", k ? "," : "", ports[k], p50[k], p99[k], wrong_by[k], errors_by[k]);
+    for (int i = 0; i < slices; i++) printf("%s%.0f", i ? "," : "", (double)got[k][i] * 1000.0 / (double)slice_ms);
+    printf("]}");
+  }
+  printf("]}\n");
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (argc < 5) {
     fprintf(stderr, "usage: adder-load rate <port> <clients> <warmup_ms> <duration_ms> | idle <port> <clients> <hold_ms>\n");
     return 2;
   }
   int idle = strcmp(argv[1], "idle") == 0;
-  port = atoi(argv[2]);
-  nconns = atoi(argv[3]);
+  int alternate = strcmp(argv[1], "alternate") == 0;
+  int per_server;
+  if (alternate) {
+    if (argc < 7 || argc - 6 > MAX_PORTS) {
+      fprintf(stderr, "usage: adder-load alternate <clients> <warmup_ms> <slice_ms> <slices> <port>... (at most %d ports)\n", MAX_PORTS);
+      return 2;
+    }
+    per_server = atoi(argv[2]);
+    nports = argc - 6;
+    for (int k = 0; k < nports; k++) ports[k] = atoi(argv[6 + k]);
+  } else {
+    per_server = atoi(argv[3]);
+    ports[0] = atoi(argv[2]);
+  }
+  port = ports[0];
+  nconns = per_server * nports;
   conns = calloc((size_t)nconns, sizeof *conns);
+  for (int i = 0; i < nconns; i++) conns[i].server = i % nports;
   hist_us = calloc(HIST_US, sizeof *hist_us);
   epfd = epoll_create1(0);
   uint64_t t0 = now_ns();
@@ -189,6 +286,7 @@ int main(int argc, char **argv) {
       if (open_conn(next) < 0) {
         conns[next].st = CLOSED;
         errors++;
+        errors_by[conns[next].server]++;
       }
       next++;
       pending++;
@@ -204,6 +302,8 @@ int main(int argc, char **argv) {
     printf("{\"held\":%ld,\"handshakes\":%ld,\"errors\":%ld,\"connectMs\":%.0f}\n", count(READY), handshakes, errors, connect_ms);
     return 0;
   }
+
+  if (alternate) return run_alternate(atol(argv[3]), atol(argv[4]), atoi(argv[5]), connect_ms);
 
   long warmup = atol(argv[4]), duration = atol(argv[5]);
   running = 1;

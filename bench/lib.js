@@ -72,11 +72,19 @@ export function buildLoadGenerator() {
     throw new Error(`could not compile the load generator (a C compiler is needed: apt install gcc): ${r.stderr || r.error}`)
 }
 
+/**
+ * One run of the load generator. `{ port, clients, warmupMs, durationMs }`: requests/s and latency.
+ * `{ ports, clients, warmupMs, sliceMs, slices }`: the servers take turns in slices, each with its own
+ * clients (see bench/adder-load.c); per server, requests/s of every slice and latency over them all.
+ * `{ port, clients, idle: true, holdMs }`: connections held after their handshake.
+ */
 export function load(config) {
   return new Promise((resolve) => {
     const argv = config.idle
       ? ['idle', config.port, config.clients, config.holdMs]
-      : ['rate', config.port, config.clients, config.warmupMs, config.durationMs]
+      : config.ports
+        ? ['alternate', config.clients, config.warmupMs, config.sliceMs, config.slices, ...config.ports]
+        : ['rate', config.port, config.clients, config.warmupMs, config.durationMs]
     const [cmd, args] = withFds(LOADGEN, argv.map(String))
     const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
     let out = ''

@@ -6,7 +6,7 @@
 // clients held after their handshake, with each server's resident memory. Loopback only.
 //
 // Cores: this machine has 2. The server under test and the load generator (C, epoll, one thread) are
-// separate processes, so the OS gives each roughly one core; only one server runs at a time.
+// separate processes, so the OS gives each roughly one core; only one server's clients run at a time.
 
 import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -15,7 +15,9 @@ import { buildLoadGenerator, fdLimit, load, root, rssMiB, startServer, stopServe
 
 const node = process.execPath
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 1.5)
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const SLICES = Number(process.env.BENCH_SLICES ?? 20)
+const SLICE_MS = Number(process.env.BENCH_SLICE_MS ?? 250)
 const IDLE = Number(process.env.BENCH_IDLE ?? 10_000)
 const LEVELS = (process.env.BENCH_CLIENTS ?? '1,10,100,1000').split(',').map(Number)
 
@@ -61,38 +63,68 @@ const SERVERS = [
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 const fmt = (n, digits = 0) =>
   Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–'
-/**
- * The ratio of two servers from runs made back to back in the same round (same machine conditions),
- * as the median over the rounds: steadier than a ratio of two medians on a noisy shared machine.
- */
-function pairedRatios(a, b) {
-  const n = Math.min(a.runs?.length ?? 0, b.runs?.length ?? 0)
-  return Array.from({ length: n }, (_, i) => a.runs[i] / b.runs[i]).sort((x, y) => x - y)
-}
-
-function pairedRatio(a, b) {
-  const ratios = pairedRatios(a, b)
-  return ratios.length ? `${ratios[Math.floor(ratios.length / 2)].toFixed(2)}×` : ratio(a.rps, b.rps)
-}
-
-/** The spread of the per-round ratios, so a reader sees how much the machine moved. */
-function ratioRange(a, b) {
-  const ratios = pairedRatios(a, b)
-  return ratios.length ? `${ratios[0].toFixed(2)}–${ratios.at(-1).toFixed(2)}` : '–'
-}
-
-/**
- * The order of the servers in a round: SocketLab always runs right next to bare Node (the ratio the
- * target is about), before it in one round and after it in the next, so a machine that speeds up or
- * slows down over a round favours neither.
- */
-function roundOrder(specs, round) {
-  const rank = { bare: 0, socketlab: 1, python: 2 }
-  const sorted = specs.slice().sort((x, y) => rank[x.key] - rank[y.key])
-  return round % 2 === 0 ? sorted : sorted.reverse()
-}
-
+const sorted = (xs) => xs.slice().sort((x, y) => x - y)
+const median = (xs) => (xs.length ? sorted(xs)[Math.floor(xs.length / 2)] : NaN)
+const quantile = (xs, q) => (xs.length ? sorted(xs)[Math.min(xs.length - 1, Math.floor(q * xs.length))] : NaN)
 const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : '–')
+const spec = (key) => SERVERS.find((s) => s.key === key)
+
+/**
+ * SocketLab against bare Node, the ratio the target is about, measured as pairs of slices a fraction of
+ * a second apart: both servers run at once, each with its own clients, and the load generator lets one
+ * side run at a time (A B, B A, ...). On this shared machine throughput swings by half from one second
+ * to the next, so separate runs seconds apart compare the machine's moods as much as the servers.
+ * Every round starts both servers afresh, the first slice going to each in turn.
+ */
+async function pairedLevel(clients) {
+  const out = {
+    socketlab: { rps: [], p50: [], p99: [], errors: 0, wrong: 0 },
+    bare: { rps: [], p50: [], p99: [], errors: 0, wrong: 0 },
+    ratios: [],
+  }
+  for (let round = 0; round < ROUNDS; round++) {
+    const keys = round % 2 === 0 ? ['bare', 'socketlab'] : ['socketlab', 'bare']
+    const started = []
+    for (const key of keys) started.push(await startServer(spec(key)))
+    const r = await load({ ports: started.map((s) => s.port), clients, warmupMs: 1000, sliceMs: SLICE_MS, slices: SLICES })
+    for (const s of started) await stopServer(s.child)
+    if (!r.servers) throw new Error(`load generator failed at ${clients} clients: ${r.error}`)
+    keys.forEach((key, k) => {
+      const mine = r.servers[k]
+      out[key].rps.push(...mine.rps)
+      out[key].p50.push(mine.p50)
+      out[key].p99.push(mine.p99)
+      out[key].errors += mine.errors
+      out[key].wrong += mine.wrong
+    })
+    const sl = r.servers[keys.indexOf('socketlab')]
+    const bare = r.servers[keys.indexOf('bare')]
+    sl.rps.forEach((x, i) => {
+      if (bare.rps[i] > 0) out.ratios.push(x / bare.rps[i])
+    })
+  }
+  const summary = (x) => ({
+    rps: median(x.rps),
+    p50: median(x.p50),
+    p99: median(x.p99),
+    errors: x.errors,
+    wrong: x.wrong,
+    slices: x.rps,
+  })
+  return { socketlab: summary(out.socketlab), bare: summary(out.bare), ratios: out.ratios }
+}
+
+/** Python's threaded server is far slower (seconds of latency at 1000 clients): measured in runs of its own. */
+async function ownRuns(key, clients) {
+  const runs = []
+  for (let round = 0; round < ROUNDS; round++) {
+    const { child, port } = await startServer(spec(key))
+    runs.push(await load({ port, clients, warmupMs: 1000, durationMs: SECONDS * 1000 }))
+    await stopServer(child)
+  }
+  const bySpeed = runs.slice().sort((x, y) => (x.rps ?? 0) - (y.rps ?? 0))
+  return { ...bySpeed[Math.floor(bySpeed.length / 2)], runs: runs.map((x) => Math.round(x.rps ?? 0)) }
+}
 
 async function main() {
   buildLoadGenerator()
@@ -104,32 +136,26 @@ async function main() {
   console.log(
     `File-descriptor limit for each process: ${limit}${limit < IDLE + 200 ? ` — below the ${IDLE} idle clients wanted; holding ${idle} instead (raise it with ulimit -n)` : ''}`,
   )
-  const only = (process.env.BENCH_SERVERS ?? '').split(',').filter(Boolean)
-  const specs = SERVERS.filter((spec) => !only.length || only.includes(spec.key))
-  const results = Object.fromEntries(
-    SERVERS.map((spec) => [spec.key, { rate: Object.fromEntries(LEVELS.map((c) => [c, {}])), idle: null }]),
-  )
-  // The machine is shared and noisy: every level runs ROUNDS times with the servers interleaved, and
-  // the median run (by requests/s) is reported, so all three servers see the same conditions.
+  const results = Object.fromEntries(SERVERS.map((s) => [s.key, { rate: {}, idle: null }]))
+  const pairs = {}
   for (const clients of LEVELS) {
-    const runs = Object.fromEntries(specs.map((spec) => [spec.key, []]))
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const spec of roundOrder(specs, round)) {
-        const { child, port } = await startServer(spec)
-        runs[spec.key].push(await load({ port, clients, warmupMs: 1000, durationMs: SECONDS * 1000 }))
-        await stopServer(child)
-      }
-    }
-    for (const spec of specs) {
-      const sorted = runs[spec.key].slice().sort((x, y) => (x.rps ?? 0) - (y.rps ?? 0))
-      const r = { ...sorted[Math.floor(sorted.length / 2)], runs: runs[spec.key].map((x) => Math.round(x.rps ?? 0)) }
-      results[spec.key].rate[clients] = r
+    const paired = await pairedLevel(clients)
+    results.socketlab.rate[clients] = paired.socketlab
+    results.bare.rate[clients] = paired.bare
+    pairs[clients] = paired.ratios
+    results.python.rate[clients] = await ownRuns('python', clients)
+    for (const key of ['socketlab', 'bare', 'python']) {
+      const r = results[key].rate[clients]
       console.log(
-        `${spec.label.padEnd(44)} C=${String(clients).padEnd(5)} ${fmt(r.rps)} req/s (median of ${r.runs.join(', ')})  p50 ${fmt(r.p50, 2)} ms  p99 ${fmt(r.p99, 2)} ms  wrong ${r.wrong ?? '?'}  errors ${r.errors ?? r.error}`,
+        `${spec(key).label.padEnd(44)} C=${String(clients).padEnd(5)} ${fmt(r.rps)} req/s  p50 ${fmt(r.p50, 2)} ms  p99 ${fmt(r.p99, 2)} ms  wrong ${r.wrong ?? '?'}  errors ${r.errors ?? r.error}`,
       )
     }
+    const ratios = pairs[clients]
+    console.log(
+      `${''.padEnd(44)} SocketLab / bare Node: median ${median(ratios).toFixed(3)} of ${ratios.length} slice pairs, middle half ${quantile(ratios, 0.25).toFixed(2)}–${quantile(ratios, 0.75).toFixed(2)}`,
+    )
   }
-  for (const spec of specs) {
+  for (const spec of SERVERS) {
     if (idle <= 0) break
     const { child, port } = await startServer(spec)
     await sleep(300)
@@ -148,7 +174,8 @@ async function main() {
   const b = results.bare
   const rows = LEVELS.map((c) => {
     const [rs, rp, rb] = [s.rate[c], p.rate[c], b.rate[c]]
-    return `| ${c} | ${fmt(rs.rps)} | ${fmt(rs.p50, 2)} / ${fmt(rs.p99, 2)} | ${fmt(rp.rps)} | ${fmt(rp.p50, 2)} / ${fmt(rp.p99, 2)} | ${fmt(rb.rps)} | ${fmt(rb.p50, 2)} / ${fmt(rb.p99, 2)} | ${(rs.errors ?? 0) + (rs.wrong ?? 0)} / ${(rp.errors ?? 0) + (rp.wrong ?? 0)} / ${(rb.errors ?? 0) + (rb.wrong ?? 0)} | ${pairedRatio(rs, rp)} | ${pairedRatio(rs, rb)} | ${ratioRange(rs, rb)} |`
+    const r = pairs[c]
+    return `| ${c} | ${fmt(rs.rps)} | ${fmt(rs.p50, 2)} / ${fmt(rs.p99, 2)} | ${fmt(rp.rps)} | ${fmt(rp.p50, 2)} / ${fmt(rp.p99, 2)} | ${fmt(rb.rps)} | ${fmt(rb.p50, 2)} / ${fmt(rb.p99, 2)} | ${(rs.errors ?? 0) + (rs.wrong ?? 0)} / ${(rp.errors ?? 0) + (rp.wrong ?? 0)} / ${(rb.errors ?? 0) + (rb.wrong ?? 0)} | ${ratio(rs.rps, rp.rps)} | **${median(r).toFixed(2)}×** | ${quantile(r, 0.25).toFixed(2)}–${quantile(r, 0.75).toFixed(2)} |`
   })
   const idleRow = (key, label) => {
     const r = results[key].idle
@@ -157,9 +184,10 @@ async function main() {
   const date = new Date().toISOString()
   const table = [
     `SocketLab benchmark, ${date}`,
-    `Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${os.release()}, Node ${process.version}; each level ${ROUNDS} rounds of ${SECONDS} s runs after 1 s warm-up, servers interleaved within a round (SocketLab right after bare Node, then right before it in the next round); req/s and latency are the median run, ratios the median of the per-round ratios ("its rounds": the lowest and highest SocketLab / bare Node ratio of a round); server and load generator in separate processes on loopback.`,
+    `Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${os.release()}, Node ${process.version}; servers and the load generator in separate processes on loopback.`,
+    `SocketLab and bare Node: ${ROUNDS} rounds per level, each starting both servers afresh and giving each 1 s of warm-up, then ${SLICES} slices of ${SLICE_MS} ms apiece, taking turns (A B, B A, ...); req/s is the median slice, latency the median round's; "SocketLab / bare Node" is the median over the ${ROUNDS * SLICES} pairs of slices run back to back, "middle half" the pairs' 25th–75th percentiles. Python threaded: ${ROUNDS} runs of ${SECONDS} s of its own per level after 1 s of warm-up, the median run.`,
     '',
-    '| clients | SocketLab req/s | p50 / p99 ms | Python threaded req/s | p50 / p99 ms | bare Node req/s | p50 / p99 ms | errors+wrong (S/P/B) | SocketLab / Python | SocketLab / bare Node | its rounds |',
+    '| clients | SocketLab req/s | p50 / p99 ms | Python threaded req/s | p50 / p99 ms | bare Node req/s | p50 / p99 ms | errors+wrong (S/P/B) | SocketLab / Python | SocketLab / bare Node | middle half |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows,
     '',
@@ -176,7 +204,7 @@ async function main() {
   console.log(`\n${table}\n`)
   mkdirSync(join(root, 'bench/results'), { recursive: true })
   writeFileSync(join(root, 'bench/results/latest.md'), `${table}\n`)
-  writeFileSync(join(root, 'bench/results/latest.json'), `${JSON.stringify({ date, results }, null, 2)}\n`)
+  writeFileSync(join(root, 'bench/results/latest.json'), `${JSON.stringify({ date, results, pairs }, null, 2)}\n`)
   console.log('Written to bench/results/latest.md and latest.json')
 }
 
