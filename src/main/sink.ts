@@ -46,6 +46,9 @@ export interface ConnectionHandle {
 /** The close of a connection SocketLab closed first, in order (its FIN went first). */
 export const CLOSED_BY_US: Readonly<CloseHow> = { closedBy: 'us', closeKind: 'fin' }
 
+/** The close of a connection SocketLab reset (a peer that would not read its answers). */
+export const RESET_BY_US: Readonly<CloseHow> = { closedBy: 'us', closeKind: 'reset' }
+
 /** What the sockets layer reports: connections, their messages and the exercise's results. */
 export interface ConnectionSink extends EventSink {
   open(conn: NewConnection): ConnectionHandle

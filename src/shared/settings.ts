@@ -282,7 +282,7 @@ export const LIMIT_SETTINGS: Descriptors<ServerLimits> = {
     default: 1024 * 1024,
     help: 'A peer that sends requests without reading the answers is stopped being read from; past this many unread bytes it is closed.',
     reached:
-      'reading from that peer pauses as soon as its answers back up; past the limit the connection is closed and Connections says why',
+      'reading from that peer pauses as soon as its answers back up; past the limit the connection is reset (its unread answers would hold back a FIN) and Connections says why',
   },
   consoleLinesPerSecond: {
     kind: 'integer',

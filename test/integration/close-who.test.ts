@@ -4,7 +4,8 @@
 
 import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { ConnectionInfo, EngineEvent } from '@shared/contract'
+import type { ConnectionInfo, EngineEvent, ServerInfo } from '@shared/contract'
+import type { ServerLimits } from '@shared/settings'
 import { adderSession, clientEnded, ok, watchedHost, type Watched } from '../helpers/host'
 import { rawPeer, type RawPeer } from '../helpers/raw-peer'
 
@@ -30,10 +31,15 @@ async function closedConn(find: (c: ConnectionInfo) => boolean, what: string): P
 const closedEvent = (connId: string): Extract<EngineEvent, { type: 'conn-closed' }> | undefined =>
   w!.events.find((e): e is Extract<EngineEvent, { type: 'conn-closed' }> => e.type === 'conn-closed' && e.connId === connId)
 
+/** A watched host with our adder server on the loopback (`extra`: one at a time, or limits of its own). */
+async function adderServer(extra: { oneAtATime?: boolean; limits?: Partial<ServerLimits> } = {}): Promise<ServerInfo> {
+  w = watchedHost()
+  return ok(await w.host.call('serverStart', { exercise: 'adder', host: 'loopback', port: 0, oneAtATime: false, ...extra }))
+}
+
 /** Our adder server and a raw peer that has been acknowledged. */
 async function acknowledgedPeer(): Promise<{ peer: RawPeer; serverSide: () => ConnectionInfo | undefined }> {
-  w = watchedHost()
-  const srv = ok(await w.host.call('serverStart', { exercise: 'adder', host: 'loopback', port: 0, oneAtATime: false }))
+  const srv = await adderServer()
   const peer = await rawPeer(srv.port)
   peer.send('mallory\n')
   await peer.until((t) => t.includes('ack'))
@@ -75,6 +81,76 @@ describe('our server: who closed first', () => {
     const conn = await closedConn((c) => c.connId === connId, 'the server side to close')
     expect(conn).toMatchObject({ closedBy: 'peer', closeKind: 'reset', closeReason: 'reset by the peer' })
     expect(closedEvent(connId)).toMatchObject({ closedBy: 'peer', closeKind: 'reset' })
+  })
+
+  it('a peer that pipelines and never reads: SocketLab resets it (no FIN would ever get through), and records a reset', async () => {
+    const srv = await adderServer({ limits: { maxPendingOutputBytes: 4096 } })
+    const peer = net.connect({ host: '127.0.0.1', port: srv.port })
+    let code: string | undefined
+    peer.on('error', (e: NodeJS.ErrnoException) => (code = e.code))
+    const gone = new Promise<void>((r) => peer.once('close', () => r()))
+    await new Promise<void>((r) => peer.once('connect', () => r()))
+    // It never reads: its answers back up in its receive window, then in our socket, past the cap.
+    peer.pause()
+    peer.write('mallory\n')
+    const port = peer.localPort
+    const flood = Buffer.from('3 7\n'.repeat(16384))
+    const pump = setInterval(() => void (peer.writableLength < 1 << 20 && !peer.destroyed && peer.write(flood)), 5)
+    try {
+      const conn = await closedConn((c) => c.ownerId === srv.serverId && c.remote.port === port, 'the server side to close')
+      expect(conn).toMatchObject({ closedBy: 'us', closeKind: 'reset' })
+      expect(conn.closeReason).toMatch(/does not read its answers/)
+      expect(closedEvent(conn.connId)).toMatchObject({ closedBy: 'us', closeKind: 'reset' })
+      await gone
+      expect(code).toBe('ECONNRESET')
+    } finally {
+      clearInterval(pump)
+      peer.destroy()
+    }
+  })
+
+  it('a client waiting its turn on a one-at-a-time server, closed from the Connections view: it gets a FIN, not a reset', async () => {
+    const srv = await adderServer({ oneAtATime: true })
+    const first = await rawPeer(srv.port)
+    first.send('alice\n')
+    await first.until((t) => t.includes('ack'))
+    // The second sends its name while it waits: unread input, which a plain close would answer with a reset.
+    const second = await rawPeer(srv.port)
+    second.send('bob\n' + 'x'.repeat(200_000))
+    let code: string | undefined
+    second.socket.on('error', (e: NodeJS.ErrnoException) => (code = e.code))
+    const port = second.socket.localPort
+    const waiting = (): ConnectionInfo | undefined =>
+      w!.host.recorder.allConnections().find((c) => c.ownerId === srv.serverId && c.remote.port === port)
+    await w!.waitUntil(() => waiting()?.state === 'waiting', 'the second client waiting')
+    let ended = false
+    second.socket.once('end', () => (ended = true))
+    ok(await w!.host.call('connectionClose', { connId: waiting()!.connId }))
+    await second.closed
+    const conn = await closedConn((c) => c.connId === waiting()?.connId, 'the waiting connection to close')
+    expect(ended).toBe(true)
+    expect(code).toBeUndefined()
+    expect(conn).toMatchObject({ closedBy: 'us', closeKind: 'fin', closeReason: 'closed from the Connections view' })
+    // The one being served goes on.
+    first.send('3 7\n')
+    await first.until((t) => t.includes('10'))
+  })
+
+  it('a client refused because the server is full: it reads the reason, then a FIN, even after sending a lot', async () => {
+    const srv = await adderServer({ limits: { maxClients: 1 } })
+    const first = await rawPeer(srv.port)
+    first.send('alice\n')
+    await first.until((t) => t.includes('ack'))
+    const refused = await rawPeer(srv.port)
+    let code: string | undefined
+    refused.socket.on('error', (e: NodeJS.ErrnoException) => (code = e.code))
+    const port = refused.socket.localPort
+    refused.send('bob\n' + 'x'.repeat(200_000))
+    await refused.closed
+    expect(refused.text()).toContain('error: server full')
+    expect(code).toBeUndefined()
+    const conn = await closedConn((c) => c.ownerId === srv.serverId && c.remote.port === port, 'the refused connection')
+    expect(conn).toMatchObject({ closedBy: 'us', closeKind: 'fin', closeLimit: 'maxClients' })
   })
 
   it('both ends of one connection between our own client and server agree on who closed', async () => {

@@ -37,6 +37,9 @@ export interface ServerConfig {
 /** TCP keepalive: probes start after this much silence, so a vanished peer is found within a minute or so. */
 export const KEEPALIVE_MS = 15_000
 
+/** How long a refused or dismissed peer has to close its side after our FIN before its socket is cut. */
+const DISMISS_GRACE_MS = 1000
+
 /** `all` listens on every interface (IPv6 and IPv4 where the OS has both), `loopback` on 127.0.0.1. */
 function bindAddress(host: string): string {
   if (host === 'all') return '::'
@@ -231,11 +234,7 @@ export class ExerciseServer {
       else this.perAddress.delete(address)
       if (counted) releaseDescriptor()
     })
-    if (this.stopping) {
-      socket.destroy()
-      conn.close('server stopping', undefined, CLOSED_BY_US)
-      return
-    }
+    if (this.stopping) return this.dismiss(socket, conn, 'server stopping')
     const { maxClients } = this.info!.limits
     const maxPerAddress = this.perAddressLimit(address)
     if (!counted) return this.refuse(socket, conn, 'descriptors', 'server full (this computer allows no more connections)')
@@ -268,9 +267,20 @@ export class ExerciseServer {
       this.sink.line(this.serverId, `Refused ${formatEndpoint(this.remoteOf(socket))}: ${detail}`, 'error', conn.connId)
     const msg = `error: ${detail}`
     conn.message('out', msg)
-    socket.end(msg)
-    socket.once('close', () => conn.close(detail, limit, CLOSED_BY_US))
-    setTimeout(() => socket.destroy(), 1000).unref()
+    this.dismiss(socket, conn, detail, limit, msg)
+  }
+
+  /**
+   * Close a connection that is not (or not yet) served: refused, waiting its turn, or accepted while
+   * stopping. What it sent is read and dropped, so the peer gets our FIN rather than the reset the kernel
+   * sends for unread input, and the record says so; a peer that never closes its side is cut after a second.
+   */
+  private dismiss(socket: net.Socket, conn: ConnectionHandle, reason: string, limit?: LimitName, last?: string): void {
+    socket.once('close', () => conn.close(reason, limit, CLOSED_BY_US))
+    socket.resume()
+    if (last === undefined) socket.end()
+    else socket.end(last)
+    setTimeout(() => socket.destroy(), DISMISS_GRACE_MS).unref()
   }
 
   private remoteOf(socket: net.Socket): Endpoint {
@@ -332,10 +342,11 @@ export class ExerciseServer {
         return true
       }
     }
-    const waiting = this.waiting.find((w) => w.conn.connId === connId)
-    waiting?.conn.close('closed from the Connections view', undefined, CLOSED_BY_US)
-    waiting?.socket.destroy()
-    return waiting !== undefined
+    const i = this.waiting.findIndex((w) => w.conn.connId === connId)
+    if (i < 0) return false
+    const [waiting] = this.waiting.splice(i, 1)
+    this.dismiss(waiting!.socket, waiting!.conn, 'closed from the Connections view')
+    return true
   }
 
   /** Close every session, stop listening and free the port. */
@@ -344,10 +355,7 @@ export class ExerciseServer {
     if (this.idleSweep) clearInterval(this.idleSweep)
     this.stopping = new Promise<void>((resolve) => {
       this.server.close(() => resolve())
-      for (const w of this.waiting.splice(0)) {
-        w.socket.destroy()
-        w.conn.close(`server ${reason}`, undefined, CLOSED_BY_US)
-      }
+      for (const w of this.waiting.splice(0)) this.dismiss(w.socket, w.conn, `server ${reason}`)
       for (const s of this.sessions) s.close(`server ${reason}`)
       // Sessions end gracefully; any that do not close promptly are destroyed so the port is freed.
       setTimeout(() => {

@@ -13,7 +13,7 @@ import type { ClientPhase, CloseHow, Convention, ExerciseResult, Received, Waiti
 import type { LimitName, WireSettings } from '@shared/settings'
 import { IncomingMessage, type Action, type Answered, type PeerMachine } from '../exercises/machine'
 import { formatList } from '@shared/lab'
-import { CLOSED_BY_US, type ConnectionHandle, type EventSink, type LineLevel } from '../sink'
+import { CLOSED_BY_US, RESET_BY_US, type ConnectionHandle, type EventSink, type LineLevel } from '../sink'
 import { Framer, type Expect, type Terminator } from '../wire/framer'
 import type { ListEncodingUsed } from '../wire/parse'
 import { writePickle } from '../wire/pickle'
@@ -638,9 +638,11 @@ export class Session {
     this.closeLimit = 'maxPendingOutputBytes'
     this.print(`Closed: ${detail}`, 'error')
     this.closeReason ??= detail
-    // Its socket would never flush: close at once.
+    // Its socket would never flush, and its unread requests would make the kernel reset it anyway:
+    // reset it at once, and record it as such.
+    this.closeHow ??= RESET_BY_US
     this.end(detail)
-    this.socket.destroy()
+    this.socket.resetAndDestroy()
   }
 
   /** Start holding answers (false: already held by an outer step, which writes them). */
