@@ -1,7 +1,8 @@
 // The one user-facing error of the main process: a message in plain words (whole sentences, shown as
-// they are), the form field it belongs next to, and (where buttons can help) facts about it. Commands that fail throw it; the host turns it
-// into `{ ok: false, error, field, detail }` for the control that caused it. Anything else thrown is a
-// bug, and is reported as an internal error.
+// they are), the form field it belongs next to, and (where buttons can help) facts about it. Commands that
+// fail throw it; the host turns it into `{ ok: false, error, field, detail }` for the control that caused
+// it. A socket's failure keeps the OS error as its `cause` (the host asks it whether a port was in use).
+// Anything else thrown is a bug, and is reported as an internal error.
 
 import type { ErrorDetail } from '@shared/contract'
 import { sentence } from '@shared/fields'
@@ -11,8 +12,9 @@ export class UserError extends Error {
     message: string,
     readonly field?: string,
     readonly detail?: ErrorDetail,
+    options?: { cause?: unknown },
   ) {
-    super(sentence(message))
+    super(sentence(message), options)
   }
 }
 

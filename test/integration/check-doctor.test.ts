@@ -64,10 +64,11 @@ describe('connection doctor (loopback)', () => {
       expect(d.steps.join(' ')).toMatch(/s\.bind\(\(''/)
       expect(d.actions).toContainEqual({ kind: 'use-host', host: '127.0.0.1' })
       // The app's client error keeps its shape, with the doctor's words and the diagnosis.
-      const plain = clientError(err, '127.0.0.2', l.port)
-      expect(plain.field).toBe('host')
-      expect(plain.message).toMatch(/listens on 127\.0\.0\.1:\d+ only/)
-      expect(plain.diagnosis?.code).toBe('loopback-only-server')
+      const error = clientError(err, '127.0.0.2', l.port)
+      expect(error.field).toBe('host')
+      expect(error.message).toMatch(/listens on 127\.0\.0\.1:\d+ only/)
+      expect(error.detail).toMatchObject({ kind: 'connect-failed', diagnosis: { code: 'loopback-only-server' } })
+      expect(error.cause).toBe(err)
     } finally {
       await l.close()
     }
@@ -148,9 +149,12 @@ describe('connection doctor (loopback)', () => {
   it("clientError keeps the lead's message for a plain refusal and adds the diagnosis", async () => {
     const port = await freePort()
     const { err } = await failedConnect('127.0.0.1', port)
-    const plain = clientError(err, '127.0.0.1', port)
-    expect(plain.message).toMatch(/^Nothing is listening at 127\.0\.0\.1:\d+/)
-    expect(plain.field).toBe('port')
-    expect(plain.diagnosis).toMatchObject({ code: 'refused', facts: { thisMachine: true, listeners: [] } })
+    const error = clientError(err, '127.0.0.1', port)
+    expect(error.message).toMatch(/^Nothing is listening at 127\.0\.0\.1:\d+/)
+    expect(error.field).toBe('port')
+    expect(error.detail).toMatchObject({
+      kind: 'connect-failed',
+      diagnosis: { code: 'refused', facts: { thisMachine: true, listeners: [] } },
+    })
   })
 })

@@ -19,7 +19,7 @@ import {
   type CapturedPacket,
 } from '@shared/contract'
 import type { EventSink } from '../sink'
-import { StartError } from '../net/server'
+import { UserError } from '../errors'
 import { checkAvailability, toCaptureAvailability, type Availability } from './availability'
 import { removeAtExit, removeNow } from './cleanup'
 import { diagramPng, makeEvidence, writeBundleZip } from './evidence'
@@ -38,13 +38,6 @@ export { liveChildCount as liveTsharkCount } from './cleanup'
 
 /** What a capture reports to, and reads the app's own messages from (the host's Recorder is both). */
 export type CaptureSink = EventSink & MessageSource & { readonly messageCount: number }
-
-/** A capture problem in plain words; the Host turns it into `{ ok: false, error, field }`. */
-export class CaptureError extends StartError {
-  constructor(message: string, field?: 'port') {
-    super({ message, field })
-  }
-}
 
 export interface CaptureOptions {
   /** tshark's path; null: behave as if it is not installed; default: look for it. */
@@ -168,22 +161,22 @@ class TsharkCapture implements TsharkCaptureService {
 
   private async doStart(args: CaptureStartArgs, extras: StartExtras): Promise<CaptureInfo> {
     if (!isCapturePort(args.port))
-      throw new CaptureError(`Choose the port to capture: a whole number from 1 to 65535 (got ${String(args.port)}).`, 'port')
+      throw new UserError(`Choose the port to capture: a whole number from 1 to 65535 (got ${String(args.port)}).`, 'port')
     const maxMB = args.maxMB ?? CAPTURE_MAX_MB.default
     if (!(Number.isInteger(maxMB) && maxMB >= CAPTURE_MAX_MB.min && maxMB <= CAPTURE_MAX_MB.max))
-      throw new CaptureError(`The size cap is a whole number of megabytes from ${CAPTURE_MAX_MB.min} to ${CAPTURE_MAX_MB.max}.`)
+      throw new UserError(`The size cap is a whole number of megabytes from ${CAPTURE_MAX_MB.min} to ${CAPTURE_MAX_MB.max}.`)
     if (extras.count !== undefined && !(Number.isInteger(extras.count) && extras.count > 0))
-      throw new CaptureError('The packet count must be a whole number above 0.')
+      throw new UserError('The packet count must be a whole number above 0.')
     if (extras.durationS !== undefined && !(Number.isInteger(extras.durationS) && extras.durationS > 0))
-      throw new CaptureError('The duration must be a whole number of seconds above 0.')
+      throw new UserError('The duration must be a whole number of seconds above 0.')
     await this.doStop()
 
     const avail = await this.availability(false)
-    if (!avail.available || !avail.tshark) throw new CaptureError(avail.problem ?? 'Packet capture is not available.')
+    if (!avail.available || !avail.tshark) throw new UserError(avail.problem ?? 'Packet capture is not available.')
     const iface = args.interface ?? avail.defaultInterface
-    if (!iface) throw new CaptureError('tshark lists no interface to capture on.')
+    if (!iface) throw new UserError('tshark lists no interface to capture on.')
     if (!avail.all.some((i) => i.name === iface)) {
-      throw new CaptureError(
+      throw new UserError(
         `There is no capture interface called "${iface}". Choose one of: ${avail.interfaces.map((i) => i.name).join(', ')}.`,
       )
     }
@@ -239,7 +232,7 @@ class TsharkCapture implements TsharkCaptureService {
       this.session = null
       const message = err instanceof Error ? err.message : String(err)
       this.recorder.emit({ type: 'capture', info: null, error: message })
-      throw new CaptureError(message)
+      throw new UserError(message)
     }
     session.started = true
     delete session.info.starting
@@ -323,7 +316,7 @@ class TsharkCapture implements TsharkCaptureService {
 
   async save(what: CaptureExportKind = 'pcapng'): Promise<CaptureFile> {
     const s = this.session
-    if (!s) throw new CaptureError('Nothing has been captured yet: start a capture first.')
+    if (!s) throw new UserError('Nothing has been captured yet: start a capture first.')
     const base = `socketlab-port${s.info.port}-${stamp(s.info.startedAt)}`
     try {
       if (what === 'pcapng')
@@ -343,7 +336,7 @@ class TsharkCapture implements TsharkCaptureService {
       const e = makeEvidence(input)
       if (what === 'png') {
         const png = await diagramPng(e, s.info.port)
-        if (!png.ok) throw new CaptureError(`No PNG of the diagram here: ${png.reason}. The SVG opens in any browser.`)
+        if (!png.ok) throw new UserError(`No PNG of the diagram here: ${png.reason}. The SVG opens in any browser.`)
         writeFileSync(target, png.png)
         return this.prepared.add({ path: target, filename: `${base}-ladder.png`, mime: 'image/png', temporary: true })
       }
@@ -354,10 +347,10 @@ class TsharkCapture implements TsharkCaptureService {
       writeFileSync(target, e.svg)
       return this.prepared.add({ path: target, filename: `${base}-ladder.svg`, mime: 'image/svg+xml', temporary: true })
     } catch (err) {
-      if (err instanceof CaptureError) throw err
+      if (err instanceof UserError) throw err
       if ((err as NodeJS.ErrnoException).code === 'ENOENT')
-        throw new CaptureError('The capture file is not there any more: start a new capture.')
-      throw new CaptureError(`Could not prepare the file: ${err instanceof Error ? err.message : String(err)}`)
+        throw new UserError('The capture file is not there any more: start a new capture.')
+      throw new UserError(`Could not prepare the file: ${err instanceof Error ? err.message : String(err)}`)
     }
   }
 
@@ -365,7 +358,7 @@ class TsharkCapture implements TsharkCaptureService {
     try {
       return this.prepared.read(fileId, offset)
     } catch (err) {
-      throw new CaptureError(err instanceof Error ? err.message : String(err))
+      throw new UserError(err instanceof Error ? err.message : String(err))
     }
   }
 

@@ -21,7 +21,7 @@ import type { Rng } from '@shared/lab'
 import { ExerciseClient } from '../net/client'
 import { UserError } from '../errors'
 import type { OwnServer } from '../net/client'
-import { ExerciseServer, StartError } from '../net/server'
+import { ExerciseServer } from '../net/server'
 import { ManyClients } from '../net/many-clients'
 import { createCapture, type CaptureService } from '../capture'
 import { captureHandlers } from '../capture/commands'
@@ -146,7 +146,8 @@ export class Host {
         this.recorder,
       )
       const info = await server.start().catch(async (err: unknown) => {
-        throw err instanceof StartError && err.code === 'EADDRINUSE' ? await this.portInUse(args.port, args.host) : err
+        const inUse = err instanceof UserError && (err.cause as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE'
+        throw inUse ? await this.portInUse(args.port, args.host) : err
       })
       this.servers.set(server.serverId, server)
       return info

@@ -171,18 +171,18 @@ export class ExerciseClient {
     }, wire.connectTimeoutMs)
     const onConnectError = (err: Error): void => {
       clearTimeout(timer)
-      const plain = this.stopped
-        ? { message: 'stopped' }
-        : clientError(err, host, port, {
-            elapsedMs: Date.now() - startedAt,
-            localPort: localPort || undefined,
-            ownServers: this.config.ownServers?.(),
-          })
-      if (!this.stopped && !this.config.many) this.sink.line(this.ownerId, plain.message, 'error', connId)
-      conn.close(plain.message)
-      const detail: ErrorDetail | undefined =
-        'diagnosis' in plain && plain.diagnosis ? { kind: 'connect-failed', diagnosis: plain.diagnosis } : undefined
-      this.end({ ok: false, error: plain.message, field: plain.field, ...(detail ? { detail } : {}) })
+      if (this.stopped) {
+        conn.close('stopped')
+        return this.end({ ok: false, error: 'stopped' })
+      }
+      const error = clientError(err, host, port, {
+        elapsedMs: Date.now() - startedAt,
+        localPort: localPort || undefined,
+        ownServers: this.config.ownServers?.(),
+      })
+      if (!this.config.many) this.sink.line(this.ownerId, error.message, 'error', connId)
+      conn.close(error.message)
+      this.end({ ok: false, error: error.message, field: error.field, ...(error.detail ? { detail: error.detail } : {}) })
     }
     socket.once('error', onConnectError)
     socket.once('connect', () => {

@@ -4,15 +4,17 @@
 // firewall's ICMP reject reads as "host unreachable"; a server bound to 127.0.1.1 reads as "nothing
 // listening"), its one-line summary is the message.
 
-import type { Diagnosis, DiagnosisCode, DiagnosisFacts } from '@shared/contract'
+import type { DiagnosisCode, DiagnosisFacts } from '@shared/contract'
 import { diagnoseSync } from '../doctor/doctor'
+import { UserError } from '../errors'
 
-export interface PlainError {
+/** The form field a socket error belongs next to. */
+type Field = 'host' | 'port' | 'localPort'
+
+/** A message and its field, before it becomes a UserError. */
+interface Plain {
   message: string
-  /** The form field the error belongs next to. */
-  field?: 'host' | 'port' | 'localPort'
-  /** A connection that could not be made: what the doctor measured and what to do. */
-  diagnosis?: Diagnosis
+  field?: Field
 }
 
 /** What the caller knows beyond the error: how long the attempt took, the client's own port, our servers. */
@@ -33,7 +35,7 @@ const REFINED: ReadonlySet<DiagnosisCode> = new Set([
   'host-absent',
 ])
 
-const FIELD: Partial<Record<DiagnosisCode, PlainError['field']>> = {
+const FIELD: Partial<Record<DiagnosisCode, Field>> = {
   'gethostbyname-127.0.1.1': 'host',
   'loopback-only-server': 'host',
   'localhost-ipv6': 'host',
@@ -66,21 +68,25 @@ function code(err: unknown): string {
   return ''
 }
 
-/** A client could not connect or lost its connection. */
-export function clientError(err: unknown, host: string, port: number, context: ConnectContext = {}): PlainError {
+/**
+ * A client could not connect or lost its connection. A failed connection also carries what the doctor
+ * measured and what to do (`detail.diagnosis`).
+ */
+export function clientError(err: unknown, host: string, port: number, context: ConnectContext = {}): UserError {
   const plain = plainClientError(err, host, port)
-  if (!CONNECT_CODES.has(code(err))) return plain
+  if (!CONNECT_CODES.has(code(err))) return new UserError(plain.message, plain.field, undefined, { cause: err })
   try {
     const diagnosis = diagnoseSync({ host, port, err, ...context })
-    if (!REFINED.has(diagnosis.code)) return { ...plain, diagnosis }
-    return { message: diagnosis.summary, field: FIELD[diagnosis.code] ?? plain.field, diagnosis }
+    const detail = { kind: 'connect-failed', diagnosis } as const
+    if (!REFINED.has(diagnosis.code)) return new UserError(plain.message, plain.field, detail, { cause: err })
+    return new UserError(diagnosis.summary, FIELD[diagnosis.code] ?? plain.field, detail, { cause: err })
   } catch {
     // The doctor reads system tables; if one is unreadable the plain message still stands.
-    return plain
+    return new UserError(plain.message, plain.field, undefined, { cause: err })
   }
 }
 
-function plainClientError(err: unknown, host: string, port: number): PlainError {
+function plainClientError(err: unknown, host: string, port: number): Plain {
   const where = `${host}:${port}`
   switch (code(err)) {
     case 'ECONNREFUSED':
@@ -125,8 +131,13 @@ function plainClientError(err: unknown, host: string, port: number): PlainError 
   }
 }
 
-/** A server could not start listening. */
-export function serverError(err: unknown, host: string, port: number): PlainError {
+/** A server could not start listening; the OS error stays as the cause (the host asks whose port it is). */
+export function serverError(err: unknown, host: string, port: number): UserError {
+  const plain = plainServerError(err, host, port)
+  return new UserError(plain.message, plain.field, undefined, { cause: err })
+}
+
+function plainServerError(err: unknown, host: string, port: number): Plain {
   switch (code(err)) {
     case 'EADDRINUSE':
       return {

@@ -13,11 +13,10 @@ import { DEFAULT_LIMITS, type Exercise, type LimitName, type ServerLimits, type 
 import { createServerMachine } from '../exercises'
 import { pythonAddress } from '../exercises/machine'
 import type { Rng } from '@shared/lab'
-import { UserError } from '../errors'
 import { CLOSED_BY_US, type ConnectionHandle, type ConnectionSink } from '../sink'
 import { ConsoleGate } from './console-gate'
 import { connectionBudget, releaseDescriptor, takeDescriptor } from './descriptors'
-import { serverError, type PlainError } from './errors'
+import { serverError } from './errors'
 import { nextId } from './ids'
 import { Session, socketErrorHow } from './session'
 import { LinkTiming, RttMemory } from './timing'
@@ -45,16 +44,6 @@ function bindAddress(host: string): string {
   if (host === 'all') return '::'
   if (host === 'loopback') return '127.0.0.1'
   return host
-}
-
-/** A failure to start, with the OS error code kept (the host adds which server holds a port). */
-export class StartError extends UserError {
-  constructor(
-    readonly plain: PlainError,
-    readonly code?: string,
-  ) {
-    super(plain.message, plain.field)
-  }
 }
 
 interface Waiting {
@@ -157,7 +146,7 @@ export class ExerciseServer {
         throw err
       })
       .catch((err: NodeJS.ErrnoException) => {
-        throw new StartError(serverError(err, host, port), err.code)
+        throw serverError(err, host, port)
       })
     // The effective limit: never more clients than the open-file limit leaves room for.
     const effective = { ...limits, maxClients: Math.min(limits.maxClients, connectionBudget()) }
