@@ -172,6 +172,14 @@ describe('linear time on pathological input', () => {
     }
   })
 
+  it('text then an opened bracket and a run of blanks, dribbled a byte at a time, costs one pass', () => {
+    // Before the list-or-text question kept its scan, each byte re-walked the blanks: 2 s at 64 KiB.
+    for (const open of ['[', '(']) {
+      const input = Buffer.from('ack' + open + ' '.repeat(big))
+      expect(cost(input, LIST, 1), `ack${open} + blanks, 1-byte chunks`).toBeLessThan(BUDGET_MS)
+    }
+  })
+
   it('a pickle that never finishes, dribbled a byte at a time, costs one pass', () => {
     const p = Buffer.from(
       writePickle(
@@ -203,6 +211,13 @@ describe('pipelined messages cost one pass in all', () => {
     while (f.next({ kind: 'list', leadingText: true }, false)) n++
     expect(n).toBe(20_000)
     expect(performance.now() - t0).toBeLessThan(1500)
+  })
+})
+
+describe('text glued to a list, the blanks after its bracket arriving apart', () => {
+  it('is the text, then the list, whichever way the blanks are cut', () => {
+    expect(texts(['ack[', '  ', ' ', '3, 4]'], LIST)).toEqual(['ack', '[   3, 4]'])
+    expect(texts(['thanks (', ' ', 'a lot)\n'], LIST)).toEqual(['thanks ( a lot)'])
   })
 })
 

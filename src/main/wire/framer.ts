@@ -71,6 +71,8 @@ interface Scan {
   end: number
   /** First `[`, `(`, `{` or pickle start after the lead, or -1. */
   open: number
+  /** First byte after `open` that is not a blank (what tells a list from "thanks (a lot)"), or -1. */
+  afterOpen: number
   /** Bracket depth of a message that starts with a bracket, and where it closed (-1: not yet). */
   depth: number
   close: number
@@ -88,6 +90,7 @@ function resetScan(s: Scan): Scan {
   s.body = -1
   s.end = -1
   s.open = -1
+  s.afterOpen = -1
   s.depth = 0
   s.close = -1
   s.binaryAt = -1
@@ -103,6 +106,7 @@ function freshScan(): Scan {
     body: -1,
     end: -1,
     open: -1,
+    afterOpen: -1,
     depth: 0,
     close: -1,
     binaryAt: -1,
@@ -270,6 +274,7 @@ export class Framer {
         s.binaryAt = i
       if (s.end < 0 && (b === LF || b === NUL)) s.end = i
       if (s.open < 0 && (isOpen(b) || b === 0x80)) s.open = i
+      else if (s.open >= 0 && s.afterOpen < 0 && b !== 0x20 && b !== 0x09) s.afterOpen = i
       if (s.body >= 0 && isOpen(d[base + s.body]) && s.close < 0) {
         if (isOpen(b)) s.depth++
         else if (isClose(b) && s.depth > 0 && --s.depth === 0) s.close = i
@@ -347,10 +352,10 @@ export class Framer {
   private opensList(at: number): boolean | null {
     const d = this.data
     if (d[this.off + at] === 0x80) return true
-    let i = at + 1
-    while (i < this.len && (d[this.off + i] === 0x20 || d[this.off + i] === 0x09)) i++
-    if (i >= this.len) return null
-    const b = d[this.off + i]
+    // The blanks after the bracket were skipped once, by advance(): a dribbled run is not re-walked.
+    const next = this.scan.afterOpen
+    if (next < 0) return null
+    const b = d[this.off + next]
     return startsLikeNumber(b) || isClose(b)
   }
 
