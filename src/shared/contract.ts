@@ -567,6 +567,18 @@ export type Verdict = 'correct' | 'wrong' | 'looks-valid' | 'unknown'
 /** How a server sent the duplicates: each repeated value once, every extra occurrence, or a dict of counts. */
 export type DuplicatesStyle = 'each-once' | 'every-extra' | 'counts'
 
+/** The number lists a result carries (`serverDuplicates`: the values the server sent as its duplicates). */
+export type ResultList = 'sent' | 'final' | 'duplicates' | 'serverDuplicates' | 'clientSet' | 'serverSet' | 'common'
+
+/**
+ * A result carries at most this many numbers of each list (a peer's 64 KiB message can hold 30,000);
+ * `cut` says how long each cut list really was. The verdict was reached on the whole lists.
+ */
+export const RESULT_LIST_MAX = 1000
+
+/** A result's `why` is at most this many characters (it may quote a peer's lists). */
+export const RESULT_WHY_MAX = 600
+
 interface ResultBase {
   /** Client side: the verdict on the server's answer (absent on the server side, which computed it). */
   verdict?: Verdict
@@ -574,6 +586,8 @@ interface ResultBase {
   why?: string
   /** The peer's messages of this exchange exactly as they arrived, in order. */
   received?: Received[]
+  /** Lists cut to RESULT_LIST_MAX numbers: how many numbers each really had. */
+  cut?: Partial<Record<ResultList, number>>
 }
 
 export type ExerciseResult =

@@ -53,6 +53,24 @@ test('dedup: final list and duplicates, highlighted', async ({ page, app }) => {
   await stopServer(page)
 })
 
+test('dedup: a long list shows its first 1000 numbers and says how many more there were', async ({ page, app }) => {
+  await open(page, app, 'dedup')
+  const port = await startServer(page)
+  await clientPane(page).getByTestId('dedup-count').fill('3000')
+  await clientPane(page).getByTestId('dedup-regenerate').click()
+  await expect(clientPane(page).getByTestId('dedup-summary')).toContainText('3000 numbers')
+  await runClient(page, '127.0.0.1', port)
+  await expect(clientPane(page).getByTestId('client-state')).toHaveText('Done')
+  const results = page.getByTestId('results')
+  await expect(results.getByTestId('result-verdict')).toHaveText('correct')
+  // The verdict was reached on all 3000; the result carries the first 1000 and the real count.
+  await expect(results).toContainText('(3000 numbers)')
+  const sent = results.getByTestId('dedup-sent')
+  await expect(sent.locator('.chip')).toHaveCount(1000)
+  await expect(sent.getByTestId('chips-more')).toHaveText('… and 2,000 more')
+  await stopServer(page)
+})
+
 test('intersection: both sets side by side, the common numbers sorted', async ({ page, app }) => {
   await open(page, app, 'intersection')
   await serverPane(page).getByTestId('server-set-size').fill('60')

@@ -6,7 +6,7 @@
 import { ADDER_ACK } from '@shared/settings'
 import type { Expect } from '../wire/framer'
 import { barePair, parseAnswer, parsePair } from '../wire/parse'
-import { clean, quote, shorten, startsWithWord } from '../wire/text'
+import { clean, MAX_SHOWN, quote, shorten, startsWithWord } from '../wire/text'
 import { randomInt } from '@shared/lab'
 import { serverError, type Action, type Answered, type Incoming, type PeerContext, type PeerMachine } from './machine'
 
@@ -190,7 +190,7 @@ export class AdderClient implements PeerMachine {
   receive(message: Incoming): Action[] {
     const text = clean(message.text)
     if (this.state === 'ack') {
-      if (startsWithWord(text, 'error')) return this.fail(`The server answered with an error: ${quote(text, 300)}`)
+      if (startsWithWord(text, 'error')) return this.fail(`The server answered with an error: ${quote(text, MAX_SHOWN)}`)
       if (text !== ADDER_ACK) return this.fail(`Expected "ack" from the server, got ${quote(text)}`)
       this.state = 'ready'
       this.options.onReady?.()
@@ -199,7 +199,7 @@ export class AdderClient implements PeerMachine {
     if (this.state !== 'answer' || !this.pending) {
       return this.print(`Unexpected message from the server: ${quote(text)}`, 'error')
     }
-    if (startsWithWord(text, 'error')) return this.fail(`The server answered with an error: ${quote(text, 300)}`)
+    if (startsWithWord(text, 'error')) return this.fail(`The server answered with an error: ${quote(text, MAX_SHOWN)}`)
     const [a, b] = this.pending
     this.pending = null
     this.state = 'ready'

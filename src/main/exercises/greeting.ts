@@ -2,7 +2,7 @@
 // ended with `\n` or `\0` is answered the same way (the session mirrors the peer's ending).
 
 import { GREETING_TEXT } from '@shared/settings'
-import { clean, quote, shorten, startsWithWord } from '../wire/text'
+import { clean, MAX_SHOWN, quote, shorten, startsWithWord } from '../wire/text'
 import type { Action, Incoming, PeerContext, PeerMachine } from './machine'
 
 export class GreetingServer implements PeerMachine {
@@ -69,7 +69,7 @@ export class GreetingClient implements PeerMachine {
     this.expect = null
     const greeting = clean(message.text)
     if (startsWithWord(greeting, 'error'))
-      return [{ do: 'fail', error: `The server answered with an error: ${quote(greeting, 300)}` }]
+      return [{ do: 'fail', error: `The server answered with an error: ${quote(greeting, MAX_SHOWN)}` }]
     const shown = shorten(greeting)
     return [
       { do: 'print', text: shown },

@@ -21,7 +21,7 @@ import type { ExerciseResult } from '@shared/contract'
 import { DEFAULT_ACK, GREETING_TEXT } from '@shared/settings'
 import type { Expect } from '../wire/framer'
 import { parseList } from '../wire/parse'
-import { clean, isPlainText, quote, shorten, startsWithWord } from '../wire/text'
+import { clean, isPlainText, MAX_SHOWN, quote, shorten, startsWithWord } from '../wire/text'
 import { GREETING_WAIT_FLOOR_MS, serverError, type Action, type Incoming, type PeerContext, type PeerMachine } from './machine'
 
 export interface ListTask {
@@ -209,7 +209,7 @@ export class ListClient implements PeerMachine {
     const text = clean(message.text)
     const first = !this.heardFrom
     this.heardFrom = true
-    if (startsWithWord(text, 'error')) return this.fail(`The server answered with an error: ${quote(text, 300)}`)
+    if (startsWithWord(text, 'error')) return this.fail(`The server answered with an error: ${quote(text, MAX_SHOWN)}`)
     if (this.state === 'greeting') {
       // Anything before our list is a greeting, whatever its words (`Welcome to server 2`).
       const before: Action[] = [{ do: 'print', text: shorten(text) }]

@@ -21,6 +21,7 @@ import { TRAFFIC_LOG_MESSAGES } from '@shared/contract'
 import type { LimitName } from '@shared/settings'
 import type { ConnectionHandle, ConnectionPatch, ConnectionSink, LineLevel, NewConnection, SinkEvent } from '../sink'
 import { shorten } from '../wire/text'
+import { boundResult } from './bound-result'
 import { MessageRing, type RecordedMessage } from './message-ring'
 
 export type { RecordedMessage }
@@ -368,7 +369,7 @@ export class Recorder implements ConnectionSink {
 
   /** Results are many under load (one per adder request): the batch keeps the first few, counters stay exact. */
   result(ownerId: string, connId: string, result: ExerciseResult, t = Date.now(), many = false): void {
-    const record: ResultRecord = { ownerId, connId, t, result }
+    const record: ResultRecord = { ownerId, connId, t, result: boundResult(result) }
     // A crowd's results are counted by its stats; only the exercises' results are history.
     if (!many) this.resultHistory.push(record)
     if (!this.batching && !this.hearsResults) return

@@ -2,7 +2,7 @@
 // the button after a field.
 
 import { memo, type ReactNode } from 'react'
-import type { ExerciseResult, Verdict as VerdictKind } from '@shared/contract'
+import type { ExerciseResult, ResultList, Verdict as VerdictKind } from '@shared/contract'
 import type { ResultEntry } from '../store'
 
 export type ResultOf<K extends ExerciseResult['kind']> = Extract<ExerciseResult, { kind: K }>
@@ -11,6 +11,11 @@ export type ResultOf<K extends ExerciseResult['kind']> = Extract<ExerciseResult,
 export function latest<K extends ExerciseResult['kind']>(list: readonly ResultEntry[], kind: K): ResultOf<K> | undefined {
   for (let i = list.length - 1; i >= 0; i--) if (list[i].result.kind === kind) return list[i].result as ResultOf<K>
   return undefined
+}
+
+/** How many numbers a result's list really had (main keeps at most RESULT_LIST_MAX of each; `cut` says the rest). */
+export function lengthOf(result: Pick<ExerciseResult, 'cut'>, name: ResultList, list: readonly unknown[]): number {
+  return result.cut?.[name] ?? list.length
 }
 
 /** Words for a verdict the client cannot give (the facts are on the server's side). */
@@ -37,13 +42,17 @@ export function Verdict({ correct, verdict, why }: { correct?: boolean; verdict?
 
 export const Chips = memo(function Chips({
   values,
+  total = values.length,
   mark,
   testid,
 }: {
   values: readonly number[]
+  /** How many the list really had, when only the first `values` of it are here. */
+  total?: number
   mark?: (v: number, i: number) => string | undefined
   testid?: string
 }) {
+  const more = total - values.length
   return (
     <div className="chips" data-testid={testid}>
       {values.length === 0 && <span className="muted">[] (empty)</span>}
@@ -52,6 +61,11 @@ export const Chips = memo(function Chips({
           {v}
         </span>
       ))}
+      {more > 0 && (
+        <span className="muted small" data-testid="chips-more">
+          … and {more.toLocaleString('en')} more
+        </span>
+      )}
     </div>
   )
 })

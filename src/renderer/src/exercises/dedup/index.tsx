@@ -4,7 +4,7 @@ import { useId, type ReactNode } from 'react'
 import { EXERCISE_TITLES } from '@shared/settings'
 import { bindFields, FieldRow, TextField, useFieldError } from '../../components/fields'
 import { parseNumberList } from '../../store/parse'
-import { Chips, Empty, FieldButton, latest, Verdict } from '../parts'
+import { Chips, Empty, FieldButton, latest, lengthOf, Verdict } from '../parts'
 import type { ClientControlsProps, ExerciseModule, ResultProps } from '../types'
 import { dedupForm, dedupWarnings, regenerateList } from './form'
 
@@ -94,10 +94,10 @@ function DedupResult({ server, client }: ResultProps): ReactNode {
     <div className="result-grid">
       <div>
         <h4>
-          Sent <span className="muted">({r.sent.length} numbers)</span>{' '}
+          Sent <span className="muted">({lengthOf(r, 'sent', r.sent)} numbers)</span>{' '}
           {!c && <span className="muted small">as our server received it</span>}
         </h4>
-        <Chips values={r.sent} mark={(_, i) => marks[i]} testid="dedup-sent" />
+        <Chips values={r.sent} total={lengthOf(r, 'sent', r.sent)} mark={(_, i) => marks[i]} testid="dedup-sent" />
         <div className="legend small muted">
           <span className="chip dup">n</span> repeated value, first time · <span className="chip dup removed">n</span> repeat,
           removed
@@ -105,12 +105,17 @@ function DedupResult({ server, client }: ResultProps): ReactNode {
       </div>
       <div>
         <h4>
-          Final list <span className="muted">({r.final.length} numbers)</span>{' '}
+          Final list <span className="muted">({lengthOf(r, 'final', r.final)} numbers)</span>{' '}
           <Verdict correct={r.correct} verdict={r.verdict} why={r.why} />
         </h4>
-        <Chips values={r.final} mark={(v) => (counts.has(v) ? 'dup' : undefined)} testid="dedup-final" />
+        <Chips
+          values={r.final}
+          total={lengthOf(r, 'final', r.final)}
+          mark={(v) => (counts.has(v) ? 'dup' : undefined)}
+          testid="dedup-final"
+        />
         <h4>
-          Duplicates <span className="muted">({r.duplicates.length} values)</span>
+          Duplicates <span className="muted">({lengthOf(r, 'duplicates', r.duplicates)} values)</span>
         </h4>
         <div className="chips" data-testid="dedup-duplicates">
           {r.duplicates.length === 0 && <span className="muted">none</span>}

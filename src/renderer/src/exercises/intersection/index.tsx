@@ -4,7 +4,7 @@ import type { ReactNode } from 'react'
 import { EXERCISE_TITLES } from '@shared/settings'
 import { bindFields, FieldRow, TextField } from '../../components/fields'
 import type { ResultEntry } from '../../store'
-import { Chips, Empty, latest, Verdict, type ResultOf } from '../parts'
+import { Chips, Empty, latest, lengthOf, Verdict, type ResultOf } from '../parts'
 import type { ClientControlsProps, ExerciseModule, ResultProps, ServerControlsProps } from '../types'
 import { intersectionForm } from './form'
 
@@ -52,25 +52,32 @@ function IntersectionResult({ server: serverResults, client: clientResults }: Re
   const mark = (v: number): string | undefined => (common.has(v) ? 'common' : undefined)
   const sorted = (xs: readonly number[]): number[] => [...xs].sort((a, b) => a - b)
   const serverSet = server?.serverSet ?? client?.serverSet
+  const serverSetOwner = server?.serverSet ? server : client
+  const serverSetLength = serverSet && serverSetOwner ? lengthOf(serverSetOwner, 'serverSet', serverSet) : 0
   return (
     <div className="result-grid three">
       <div>
         <h4>
-          Client set <span className="muted">({r.clientSet.length})</span>
+          Client set <span className="muted">({lengthOf(r, 'clientSet', r.clientSet)})</span>
         </h4>
-        <Chips values={sorted(r.clientSet)} mark={mark} testid="intersection-client-set" />
+        <Chips
+          values={sorted(r.clientSet)}
+          total={lengthOf(r, 'clientSet', r.clientSet)}
+          mark={mark}
+          testid="intersection-client-set"
+        />
       </div>
       <div>
-        <h4>Server set {serverSet ? <span className="muted">({serverSet.length})</span> : null}</h4>
+        <h4>Server set {serverSet ? <span className="muted">({serverSetLength})</span> : null}</h4>
         {serverSet ? (
-          <Chips values={sorted(serverSet)} mark={mark} testid="intersection-server-set" />
+          <Chips values={sorted(serverSet)} total={serverSetLength} mark={mark} testid="intersection-server-set" />
         ) : (
           <p className="muted small">Not known: the server is not ours (a classmate&rsquo;s keeps its set to itself).</p>
         )}
       </div>
       <div>
         <h4>
-          Intersection <span className="muted">({r.common.length}, sorted)</span>{' '}
+          Intersection <span className="muted">({lengthOf(r, 'common', r.common)}, sorted)</span>{' '}
           <Verdict correct={client?.correct} verdict={client?.verdict} why={client?.why} />
         </h4>
         {client?.verdict === 'looks-valid' && client.why && (
@@ -78,7 +85,7 @@ function IntersectionResult({ server: serverResults, client: clientResults }: Re
             {client.why.charAt(0).toUpperCase() + client.why.slice(1)}.
           </p>
         )}
-        <Chips values={r.common} mark={() => 'common'} testid="intersection-common" />
+        <Chips values={r.common} total={lengthOf(r, 'common', r.common)} mark={() => 'common'} testid="intersection-common" />
       </div>
     </div>
   )
