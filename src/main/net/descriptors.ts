@@ -8,6 +8,13 @@ import { readFileSync } from 'node:fs'
 /** Descriptors kept for everything that is not a connection: files, tshark, the web bridge, pipes. */
 const RESERVE = 256
 
+/**
+ * Of the reserve, how many refused connections may be held for their grace (the second in which the
+ * peer reads "server full" and closes its side, so it gets a FIN): a burst beyond the budget is accepted
+ * only to be told and closed, and without this bound its sockets would take the last descriptors.
+ */
+const GRACE = RESERVE / 2
+
 function readLimit(): number {
   if (process.platform === 'linux') {
     try {
@@ -26,6 +33,7 @@ function readLimit(): number {
 
 let limit: number | null = null
 let open = 0
+let grace = 0
 
 /** The process's open-file limit. */
 export function descriptorLimit(): number {
@@ -51,4 +59,15 @@ export function releaseDescriptor(): void {
 
 export function descriptorsInUse(): number {
   return open
+}
+
+/** A refused socket beyond the budget may be held for its grace; false: close it as soon as it is told. */
+export function takeGrace(): boolean {
+  if (grace >= GRACE) return false
+  grace++
+  return true
+}
+
+export function releaseGrace(): void {
+  if (grace > 0) grace--
 }

@@ -15,7 +15,7 @@ import { pythonAddress } from '../exercises/machine'
 import type { Rng } from '@shared/lab'
 import { CLOSED_BY_US, type ConnectionHandle, type ConnectionSink } from '../sink'
 import { ConsoleGate } from './console-gate'
-import { connectionBudget, releaseDescriptor, takeDescriptor } from './descriptors'
+import { connectionBudget, releaseDescriptor, releaseGrace, takeDescriptor, takeGrace } from './descriptors'
 import { serverError } from './errors'
 import { nextId } from './ids'
 import { Session, socketErrorHow } from './session'
@@ -223,10 +223,10 @@ export class ExerciseServer {
       else this.perAddress.delete(address)
       if (counted) releaseDescriptor()
     })
-    if (this.stopping) return this.dismiss(socket, conn, 'server stopping')
+    if (this.stopping) return this.dismiss(socket, conn, 'server stopping', undefined, undefined, counted)
+    if (!counted) return this.refuse(socket, conn, 'descriptors', 'server full (this computer allows no more connections)', false)
     const { maxClients } = this.info!.limits
     const maxPerAddress = this.perAddressLimit(address)
-    if (!counted) return this.refuse(socket, conn, 'descriptors', 'server full (this computer allows no more connections)')
     if (this.open > maxClients) return this.refuse(socket, conn, 'maxClients', `server full (${maxClients} clients)`)
     if (this.perAddress.get(address)! > maxPerAddress)
       return this.refuse(socket, conn, 'maxPerAddress', `server full for your address (${maxPerAddress} connections)`)
@@ -250,13 +250,14 @@ export class ExerciseServer {
     this.serve(socket, conn, address)
   }
 
-  private refuse(socket: net.Socket, conn: ConnectionHandle, limit: LimitName, detail: string): void {
+  /** `counted`: the socket holds a descriptor of the budget (false: it is one past it). */
+  private refuse(socket: net.Socket, conn: ConnectionHandle, limit: LimitName, detail: string, counted = true): void {
     this.sink.emit({ type: 'limit', ownerId: this.serverId, limit, detail })
     if (this.console.allow())
       this.sink.line(this.serverId, `Refused ${formatEndpoint(this.remoteOf(socket))}: ${detail}`, 'error', conn.connId)
     const msg = `error: ${detail}`
     conn.message('out', msg)
-    this.dismiss(socket, conn, detail, limit, msg)
+    this.dismiss(socket, conn, detail, limit, msg, counted)
   }
 
   /**
@@ -264,8 +265,24 @@ export class ExerciseServer {
    * stopping. What it sent is read and dropped, so the peer gets our FIN rather than the reset the kernel
    * sends for unread input, and the record says so; a peer that never closes its side is cut after a second.
    */
-  private dismiss(socket: net.Socket, conn: ConnectionHandle, reason: string, limit?: LimitName, last?: string): void {
+  private dismiss(
+    socket: net.Socket,
+    conn: ConnectionHandle,
+    reason: string,
+    limit?: LimitName,
+    last?: string,
+    counted = true,
+  ): void {
     socket.once('close', () => conn.close(reason, limit, CLOSED_BY_US))
+    if (!counted && !takeGrace()) {
+      // One past the budget, in a burst that has used the grace its reserve allows: told and closed at
+      // once, inside this accept, so its descriptor is free before the next is accepted (the write of a
+      // few bytes to a new socket goes out now). A peer whose first bytes were already in may see a reset.
+      if (last !== undefined) socket.write(last)
+      socket.destroy()
+      return
+    }
+    if (!counted) socket.once('close', releaseGrace)
     socket.resume()
     if (last === undefined) socket.end()
     else socket.end(last)
