@@ -120,6 +120,12 @@ test('the keyboard: pages by Alt+number, a form by Enter, the command line by En
   await expect(page.getByTestId('page-greeting')).toBeVisible()
   await page.keyboard.press('Alt+5')
   await expect(page.getByTestId('page-adder')).toBeVisible()
+  // Ten pages: the tenth (Check my program) is Alt+0, as the digit row lies, and the hint says so.
+  await expect(page.getByText('Alt+1…9, 0 switch pages')).toBeVisible()
+  await page.keyboard.press('Alt+0')
+  await expect(page).toHaveURL(/#\/check$/)
+  await page.keyboard.press('Alt+5')
+  await expect(page.getByTestId('page-adder')).toBeVisible()
   const portField = serverPane(page).getByTestId('server-port')
   await portField.fill('0')
   await portField.press('Enter')

@@ -65,13 +65,15 @@ function useRoute(): PageId {
   return page
 }
 
-/** Alt+1 … Alt+9 jump to the pages in sidebar order. */
+/** Alt+1 … Alt+9, then Alt+0 for the tenth, jump to the pages in sidebar order (as the digit keys lie). */
+const SHORTCUT_HINT = PAGE_IDS.length >= 10 ? 'Alt+1…9, 0 switch pages' : `Alt+1…${PAGE_IDS.length} switch pages`
+
 function useShortcuts(): void {
   useEffect(() => {
     const on = (e: KeyboardEvent): void => {
       if (!e.altKey || e.ctrlKey || e.metaKey) return
-      const n = Number(e.key)
-      if (Number.isInteger(n) && n >= 1 && n <= PAGE_IDS.length) {
+      const n = e.key === '0' ? 10 : Number(e.key)
+      if (/^[0-9]$/.test(e.key) && n <= PAGE_IDS.length) {
         e.preventDefault()
         window.location.hash = `#/${PAGE_IDS[n - 1]}`
       }
@@ -204,7 +206,7 @@ function Sidebar({ page }: { page: PageId }): ReactNode {
       {!collapsed && (
         <div className="sidebar-foot small">
           <ThemeSelect />
-          <div className="muted">Alt+1…{PAGE_IDS.length} switch pages</div>
+          <div className="muted">{SHORTCUT_HINT}</div>
         </div>
       )}
     </nav>
