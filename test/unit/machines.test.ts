@@ -243,6 +243,34 @@ describe('adder (Lab 2)', () => {
     expect(prints(s.receive(msg('(1, 2)')))).toEqual(['alice-4821: 1 + 2 = 3'])
     expect(prints(s.receive(msg('q')))).toEqual(['alice-4821 left (q)'])
   })
+  it('the end of a connection is told as it happened: a FIN, a reset, a vanished peer, or this side', () => {
+    const named = (): ReturnType<typeof createServerMachine> => {
+      const s = createServerMachine('adder', ctx(), { setSize: 25 })
+      s.start()
+      s.receive(msg('alice-4821'))
+      return s
+    }
+    expect(prints(named().ended())).toEqual(['alice-4821 closed the connection'])
+    expect(prints(named().ended({ closedBy: 'peer', closeKind: 'reset' }))).toEqual(['alice-4821 reset the connection'])
+    // Keepalive (or retransmissions) gave up: nobody closed it, the peer vanished.
+    expect(prints(named().ended({ closeKind: 'timeout' }))).toEqual(['alice-4821 stopped answering (the connection timed out)'])
+    expect(prints(named().ended({ closedBy: 'us', closeKind: 'fin' }))).toEqual(['alice-4821 was disconnected by this side'])
+    const c = new AdderClient(ctx(), 'bob-1')
+    c.start()
+    c.receive(msg('ack'))
+    c.command('a')
+    expect(failure(c.ended({ closeKind: 'timeout' }))).toBe(
+      'The server stopped answering (the connection timed out) before answering',
+    )
+    const g = createClientMachine('greeting', ctx(), {})
+    g.start()
+    expect(failure(g.ended())).toBe('The server closed the connection before sending its greeting')
+    const l = createServerMachine('dedup', ctx(), { setSize: 25 })
+    l.start()
+    expect(prints(l.ended({ closedBy: 'peer', closeKind: 'reset' }))).toEqual([
+      'The client reset the connection before sending its list',
+    ])
+  })
   it('client: a prints two numbers 1..10 and sends them bundled; the answer is printed and checked', () => {
     const c = new AdderClient(ctx(), 'bob-1')
     expect(sends(c.start())).toEqual(['bob-1'])

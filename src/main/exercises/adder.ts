@@ -3,12 +3,13 @@
 // Both consoles read like the terminals of the handout's programs: the client echoes what was typed
 // (`> a`), the server prints each client's sums and departures.
 
+import type { CloseHow } from '@shared/contract'
 import { ADDER_ACK } from '@shared/settings'
 import type { Expect } from '../wire/framer'
 import { barePair, parseAnswer, parsePair } from '../wire/parse'
 import { clean, MAX_SHOWN, quote, shorten, startsWithWord } from '../wire/text'
 import { randomInt } from '@shared/lab'
-import { serverError, type Action, type Answered, type Incoming, type PeerContext, type PeerMachine } from './machine'
+import { peerLeft, serverError, type Action, type Answered, type Incoming, type PeerContext, type PeerMachine } from './machine'
 
 const NAME: Expect = { kind: 'text' }
 const PAIR: Expect = { kind: 'pair' }
@@ -88,10 +89,10 @@ export class AdderServer implements PeerMachine {
     return []
   }
 
-  ended(): Action[] {
+  ended(how?: CloseHow): Action[] {
     const named = this.expect === PAIR
     this.expect = null
-    return named ? [{ do: 'print', text: `${this.name} closed the connection`, always: true }] : []
+    return named ? [{ do: 'print', text: `${this.name} ${peerLeft(how)}`, always: true }] : []
   }
 }
 
@@ -247,10 +248,11 @@ export class AdderClient implements PeerMachine {
     return out
   }
 
-  ended(): Action[] {
+  ended(how?: CloseHow): Action[] {
     if (this.state === 'over') return []
-    if (this.state === 'answer') return this.fail('The server closed the connection before answering')
-    if (this.state === 'ack') return this.fail('The server closed the connection before sending "ack"')
-    return this.fail('The server closed the connection')
+    const left = `The server ${peerLeft(how)}`
+    if (this.state === 'answer') return this.fail(`${left} before answering`)
+    if (this.state === 'ack') return this.fail(`${left} before sending "ack"`)
+    return this.fail(left)
   }
 }

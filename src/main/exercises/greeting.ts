@@ -1,9 +1,10 @@
 // Lab 1, task 1: the server greets, the client answers with an acknowledgement, both close. A greeting
 // ended with `\n` or `\0` is answered the same way (the session mirrors the peer's ending).
 
+import type { CloseHow } from '@shared/contract'
 import { GREETING_TEXT } from '@shared/settings'
 import { clean, MAX_SHOWN, quote, shorten, startsWithWord } from '../wire/text'
-import type { Action, Incoming, PeerContext, PeerMachine } from './machine'
+import { peerLeft, type Action, type Incoming, type PeerContext, type PeerMachine } from './machine'
 
 export class GreetingServer implements PeerMachine {
   expect: PeerMachine['expect'] = { kind: 'text' }
@@ -31,10 +32,10 @@ export class GreetingServer implements PeerMachine {
     return []
   }
 
-  ended(): Action[] {
+  ended(how?: CloseHow): Action[] {
     if (!this.expect) return []
     this.expect = null
-    return [{ do: 'print', text: 'The client closed without an acknowledgement', level: 'error' }]
+    return [{ do: 'print', text: `The client ${peerLeft(how, 'closed')} without an acknowledgement`, level: 'error' }]
   }
 }
 
@@ -87,9 +88,9 @@ export class GreetingClient implements PeerMachine {
     return [{ do: 'fail', error: `No greeting from the server within ${this.ctx.wire.replyTimeoutMs / 1000} s` }]
   }
 
-  ended(): Action[] {
+  ended(how?: CloseHow): Action[] {
     if (!this.expect) return []
     this.expect = null
-    return [{ do: 'fail', error: 'The server closed the connection before sending its greeting' }]
+    return [{ do: 'fail', error: `The server ${peerLeft(how)} before sending its greeting` }]
   }
 }

@@ -17,12 +17,20 @@
 //   `recv()` would, without a timeout. After the first answer it keeps reading a moment more (real
 //   dedup servers send the duplicates as a second message) and judges what came, as it came.
 
-import type { ExerciseResult } from '@shared/contract'
+import type { CloseHow, ExerciseResult } from '@shared/contract'
 import { DEFAULT_ACK, GREETING_TEXT } from '@shared/settings'
 import type { Expect } from '../wire/framer'
 import { parseList } from '../wire/parse'
 import { clean, isPlainText, MAX_SHOWN, quote, shorten, startsWithWord } from '../wire/text'
-import { GREETING_WAIT_FLOOR_MS, serverError, type Action, type Incoming, type PeerContext, type PeerMachine } from './machine'
+import {
+  GREETING_WAIT_FLOOR_MS,
+  peerLeft,
+  serverError,
+  type Action,
+  type Incoming,
+  type PeerContext,
+  type PeerMachine,
+} from './machine'
 
 export interface ListTask {
   /** Server: the messages to send back (the answer, then any more), the lines to print, the result. */
@@ -97,10 +105,10 @@ export class ListServer implements PeerMachine {
     ]
   }
 
-  ended(): Action[] {
+  ended(how?: CloseHow): Action[] {
     if (!this.expect) return []
     this.expect = null
-    return [{ do: 'print', text: 'The client closed before sending its list', level: 'error' }]
+    return [{ do: 'print', text: `The client ${peerLeft(how, 'closed')} before sending its list`, level: 'error' }]
   }
 }
 
@@ -240,14 +248,11 @@ export class ListClient implements PeerMachine {
     return [...printed, { do: 'result', result }, ...verdict, { do: 'close', reason: 'exchange complete' }]
   }
 
-  ended(): Action[] {
+  ended(how?: CloseHow): Action[] {
     if (this.state === 'over') return []
     if (this.answers.length) return this.judge()
-    if (this.state === 'greeting') return this.fail('The server closed the connection before sending anything')
-    return this.fail(
-      this.heardFrom
-        ? 'The server closed the connection after its greeting, without answering the list'
-        : 'The server closed the connection before answering',
-    )
+    const left = `The server ${peerLeft(how)}`
+    if (this.state === 'greeting') return this.fail(`${left} before sending anything`)
+    return this.fail(this.heardFrom ? `${left} after its greeting, without answering the list` : `${left} before answering`)
   }
 }

@@ -3,7 +3,7 @@
 // How a message is encoded on the wire (the peer's line ending, pickle or raw bytes) is the session's
 // job too: a machine sends text or a list, and says what it learned of how the peer writes lists.
 
-import type { ClientPhase, ExerciseResult, WaitingReason } from '@shared/contract'
+import type { ClientPhase, CloseHow, ExerciseResult, WaitingReason } from '@shared/contract'
 import type { WireSettings } from '@shared/settings'
 import type { Expect } from '../wire/framer'
 import type { ListEncodingUsed } from '../wire/parse'
@@ -60,8 +60,8 @@ export interface PeerMachine {
   start(): Action[]
   receive(message: Incoming): Action[]
   silence(): Action[]
-  /** The peer closed or the connection broke. */
-  ended(): Action[]
+  /** The peer closed or the connection broke (`how`: what the socket saw; absent: the peer's FIN). */
+  ended(how?: CloseHow): Action[]
   /** Adder client: a command typed by the student. */
   command?(command: string): Action[]
   /**
@@ -109,4 +109,17 @@ export const GREETING_WAIT_FLOOR_MS = 400
 
 export function serverError(text: string): Action {
   return { do: 'send', data: `error: ${text}` }
+}
+
+/**
+ * What the peer did, in words for a console line after its name: `closed` (its FIN: the words the
+ * caller gives), `reset the connection`, or, when nobody closed it (a vanished peer, found by keepalive
+ * or by retransmissions), `stopped answering (the connection timed out)`.
+ */
+export function peerLeft(how: CloseHow | undefined, closed = 'closed the connection'): string {
+  if (how?.closedBy === 'us') return 'was disconnected by this side'
+  if (how?.closeKind === 'timeout') return 'stopped answering (the connection timed out)'
+  if (how?.closeKind === 'reset' && how.closedBy === 'peer') return 'reset the connection'
+  if (how?.closeKind === 'error') return 'was cut off (a socket error)'
+  return closed
 }

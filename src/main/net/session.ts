@@ -706,7 +706,7 @@ export class Session {
     if (!this.endedHandled) {
       this.endedHandled = true
       // Let the machine say what was missing (e.g. "closed before answering"), without sending.
-      for (const a of this.machine.ended()) {
+      for (const a of this.machine.ended(this.closeHow)) {
         if (a.do === 'print') this.print(a.text, a.level ?? 'info', a.always === true)
         if (a.do === 'result') this.perform(a)
         if (a.do === 'fail') {
