@@ -4,17 +4,40 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import reactHooks from 'eslint-plugin-react-hooks'
 import globals from 'globals'
+import { builtinModules } from 'node:module'
 
-const NODE_BUILTINS = { regex: '^node:', message: 'No Node built-ins here: this code also runs in the browser.' }
-const BARE_NODE = {
-  group: ['fs', 'path', 'net', 'os', 'child_process', 'crypto', 'http', 'url', 'events', 'stream', 'buffer', 'util'],
-  message: 'No Node built-ins here: this code also runs in the browser.',
-}
+const BROWSER = 'No Node built-ins here: this code also runs in the browser.'
+const NODE_BUILTINS = { regex: '^node:', message: BROWSER }
+/** Every built-in by its bare name too (`fs`, `zlib`, `fs/promises`…), as Node itself lists them. */
+const BARE_NODE = builtinModules.filter((name) => !name.startsWith('_')).map((name) => ({ name, message: BROWSER }))
 const ELECTRON = { name: 'electron', message: 'Only src/main/index.ts and the preload may import electron.' }
 const layer = (regex, message) => ({ regex, message })
 
-/** `no-restricted-imports` for one folder: its own rules plus electron, which only two files may import. */
-const restrict = (patterns, paths = [ELECTRON]) => ({ 'no-restricted-imports': ['error', { paths, patterns }] })
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+/** A selector's regex cannot hold a `/` (esquery ends it there): the same character, escaped. */
+const selectorRegex = (regex) => regex.replaceAll('/', '\\x2f')
+
+/**
+ * One folder's import rules: its own layer patterns, and names it may not import (electron, which only
+ * two files may, by default). The same rules hold for `import('…')`, which no-restricted-imports does
+ * not see; `require` is banned everywhere by typescript-eslint.
+ */
+const restrict = (patterns, paths = [ELECTRON]) => {
+  const dynamic = [...patterns, ...paths.map((p) => ({ regex: `^${escape(p.name)}$`, message: p.message }))]
+  return {
+    'no-restricted-imports': ['error', { paths, patterns }],
+    // (A rule given a severity alone keeps the options of the config before it: nothing to ban is 'off'.)
+    'no-restricted-syntax': dynamic.length
+      ? [
+          'error',
+          ...dynamic.map(({ regex, message }) => ({
+            selector: `ImportExpression[source.value=/${selectorRegex(regex)}/]`,
+            message,
+          })),
+        ]
+      : 'off',
+  }
+}
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'bench/results/**'] },
@@ -35,29 +58,30 @@ export default tseslint.config(
     rules: {
       'react-hooks/rules-of-hooks': 'error',
       'react-hooks/exhaustive-deps': 'warn',
-      ...restrict([
-        NODE_BUILTINS,
-        BARE_NODE,
-        layer('(^|/)main/', 'The renderer never imports the main process: it talks to it through the bridge.'),
-        layer('(^|/)preload/(?!index\\.d)', 'The renderer reaches the preload only through window.socketlab.'),
-      ]),
+      ...restrict(
+        [
+          NODE_BUILTINS,
+          layer('(^|/)main/', 'The renderer never imports the main process: it talks to it through the bridge.'),
+          layer('(^|/)preload/(?!index\\.d)', 'The renderer reaches the preload only through window.socketlab.'),
+        ],
+        [ELECTRON, ...BARE_NODE],
+      ),
     },
   },
   {
     files: ['src/shared/**/*.ts'],
-    rules: restrict([
-      NODE_BUILTINS,
-      BARE_NODE,
-      layer('^\\.\\./', 'src/shared imports nothing outside src/shared: main, preload and renderer all import it.'),
-    ]),
+    rules: restrict(
+      [
+        NODE_BUILTINS,
+        layer('^\\.\\./', 'src/shared imports nothing outside src/shared: main, preload and renderer all import it.'),
+      ],
+      [ELECTRON, ...BARE_NODE],
+    ),
   },
   {
     files: ['src/main/wire/**/*.ts'],
     rules: restrict([
-      layer(
-        '^\\.\\./(net|exercises|host|capture|web|check)(/|$)',
-        'wire is the bottom of main: bytes to messages and back; it imports nothing of main.',
-      ),
+      layer('^\\.\\.(/|$)', 'wire is the bottom of main: bytes to messages and back; it imports nothing of main.'),
     ]),
   },
   {
