@@ -12,6 +12,8 @@ import type { EngineEvent, ServerInfo } from '@shared/contract'
 import type { Exercise, ServerLimits } from '@shared/settings'
 import { clientEnded, ok, watchedHost, type Watched } from '../helpers/host'
 import { python } from '../helpers/netbench'
+import { Conn } from '../../src/main/check/conn'
+import { EvidenceLog } from '../../src/main/check/evidence'
 
 const ATTACKER = '127.0.0.2'
 
@@ -144,9 +146,15 @@ describe('a peer that pipelines and never reads', () => {
     try {
       const worst = await whileAttacked('adder', srv.port, async () => {
         await w!.waitUntil(() => out.includes('sent'), 'the attacker done sending (or blocked)', 60_000)
+        // Backpressure, not the cap: its reading is paused while its answers wait, so they never exceed
+        // maxPendingOutputBytes (that close is tested in close-who.test.ts), and the stream says so.
         await w!.waitUntil(
-          () => events('limit').some((e) => e.limit === 'maxPendingOutputBytes'),
-          'the event stream saying the peer does not read its answers',
+          () =>
+            events('limit').some(
+              (e) =>
+                e.limit === 'maxPendingOutputBytes' && /without reading the answers: reading from it is paused/.test(e.detail),
+            ),
+          'the event stream saying the peer does not read its answers and reading from it is paused',
         )
         // Its answers wait unread; this process holds at most its read pause and one turn's answers.
         expect(rssMiB() - before).toBeLessThan(64)
@@ -255,6 +263,31 @@ describe('limits that protect everyone else', () => {
     const { execFileSync } = await import('node:child_process')
     const ss = execFileSync('ss', ['-tno', 'state', 'established', `( sport = :${srv.port} )`], { encoding: 'utf8' })
     expect(ss).toMatch(/timer:\(keepalive/)
+  })
+
+  it("the checker's sockets too, both those it connects and those it accepts", async () => {
+    const { execFileSync } = await import('node:child_process')
+    const listener = net.createServer()
+    await new Promise<void>((r) => listener.listen(0, '127.0.0.1', r))
+    const port = (listener.address() as net.AddressInfo).port
+    const log = new EvidenceLog()
+    const r = await Conn.connect('127.0.0.1', port, log, { connectTimeoutMs: 5000, quietMs: 100 })
+    expect(r.ok).toBe(true)
+    // The checker's end of this connection is the one whose remote port is the listener's.
+    const ss = execFileSync('ss', ['-tno', 'state', 'established', `( dport = :${port} )`], { encoding: 'utf8' })
+    expect(ss).toMatch(/timer:\(keepalive/)
+    if (r.ok) r.conn.socket.destroy()
+    const accepted = net.createServer((socket) => Conn.accepted(socket, log, 100))
+    await new Promise<void>((res) => accepted.listen(0, '127.0.0.1', res))
+    const aport = (accepted.address() as net.AddressInfo).port
+    const peer = net.connect(aport, '127.0.0.1')
+    await new Promise((res) => peer.once('connect', res))
+    await new Promise((res) => setTimeout(res, 50))
+    const ssA = execFileSync('ss', ['-tno', 'state', 'established', `( sport = :${aport} )`], { encoding: 'utf8' })
+    expect(ssA).toMatch(/timer:\(keepalive/)
+    peer.destroy()
+    await new Promise((res) => listener.close(res))
+    await new Promise((res) => accepted.close(res))
   })
 })
 

@@ -7,6 +7,7 @@
 
 import net from 'node:net'
 import type { Endpoint } from '@shared/contract'
+import { KEEPALIVE_MS } from '../net/server'
 import { Framer, type Expect, type Terminator } from '../wire/framer'
 import type { EvidenceLog } from './evidence'
 
@@ -65,6 +66,8 @@ export class Conn {
     readonly quietMs: number,
   ) {
     socket.setNoDelay(true)
+    // Like every socket of the app: a program that vanished is found even between the check's steps.
+    socket.setKeepAlive(true, KEEPALIVE_MS)
     this.local = { address: socket.localAddress ?? '', port: socket.localPort ?? 0 }
     this.remote = { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 }
     socket.on('data', (d: Buffer) => {
