@@ -135,6 +135,29 @@ describe('dedup and intersection share the list exchange', () => {
     const judged = c.silence()
     expect(has(judged, 'done')).toBe(true)
   })
+  it('client: a greeting that arrives after the list went out (a slow link) is shown, and the list goes again', () => {
+    const c = createClientMachine('dedup', ctx(), { numbers: [1, 5, 5] })
+    c.start()
+    // The greeting wait ran out: the list goes without it.
+    expect(sends(c.silence())).toEqual(['list [1,5,5]'])
+    // Then the greeting lands: shown as what it is, not taken for the answer.
+    const late = c.receive(msg('Thank you for connecting'))
+    expect(prints(late)).toEqual(['Thank you for connecting'])
+    expect(sends(late)).toEqual([])
+    expect(has(late, 'fail')).toBe(false)
+    // A greeting → ack → list server read our list as its acknowledgement: no answer comes, the list goes again.
+    const again = c.silence()
+    expect(sends(again)).toEqual(['list [1,5,5]'])
+    c.receive(msg('[1, 5]'))
+    expect(result(c.silence())).toMatchObject({ verdict: 'correct' })
+  })
+  it('client: a server that greets late and then closes is told plainly, not as a bare "closed before answering"', () => {
+    const c = createClientMachine('dedup', ctx(), { numbers: [1, 2] })
+    c.start()
+    c.silence()
+    c.receive(msg('Thank you for connecting'))
+    expect(failure(c.ended())).toBe('The server closed the connection after its greeting, without answering the list')
+  })
   it('client: acknowledge before-list sends the ack, then the list', () => {
     const c = createClientMachine('dedup', ctx({ acknowledge: 'before-list' }), { numbers: [2], ack: 'hi' })
     c.start()
