@@ -3,6 +3,7 @@
 // holds, so a server says "server full" to the next student while there is still a descriptor to say it
 // with, instead of the OS refusing (EMFILE) and the student being dropped without a word.
 
+import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 
 /** Descriptors kept for everything that is not a connection: files, tshark, the web bridge, pipes. */
@@ -15,8 +16,9 @@ const RESERVE = 256
  */
 const GRACE = RESERVE / 2
 
-function readLimit(): number {
-  if (process.platform === 'linux') {
+/** The soft open-file limit as the OS says it (exported for its test: each way gives the same number). */
+export function readLimit(platform: NodeJS.Platform = process.platform): number {
+  if (platform === 'linux') {
     try {
       const text = readFileSync('/proc/self/limits', 'utf8')
       const line = text.split('\n').find((l) => l.startsWith('Max open files'))
@@ -27,9 +29,23 @@ function readLimit(): number {
     }
     return 1024
   }
-  // macOS caps a process at OPEN_MAX-ish values Node raises to; Windows sockets are not limited this way.
-  return process.platform === 'win32' ? 16_384 : 10_240
+  // Windows sockets are not limited this way.
+  if (platform === 'win32') return 16_384
+  // macOS and the BSDs have no /proc: a shell started from here inherits this process's soft limit and
+  // says it. (Node raises it at start-up; an embedder may not, so it is read, not assumed.)
+  try {
+    const said = execFileSync('/bin/sh', ['-c', 'ulimit -n'], { encoding: 'utf8', timeout: 2000 }).trim()
+    if (said === 'unlimited') return OPEN_MAX
+    const n = Number(said)
+    if (Number.isInteger(n) && n > 0) return n
+  } catch {
+    // No shell: the usual value.
+  }
+  return OPEN_MAX
 }
+
+/** macOS's usual per-process ceiling for open files (OPEN_MAX, what Node raises an unlimited soft limit to). */
+const OPEN_MAX = 10_240
 
 let limit: number | null = null
 let open = 0
