@@ -36,6 +36,7 @@ describe.skipIf(!avail.ok)(`every exercise across a bad link${avail.ok ? '' : ` 
     const n = bench.neighbour
     // SocketLab's servers on the neighbour's machine, and the classmates' Python servers beside them.
     for (const ex of ['greeting', 'dedup', 'intersection', 'adder']) servers[ex] = await startCliServer(n, ex)
+    servers.pyGreeting = await startPythonServer(n, 'greeting_server.py', TIMEOUT)
     servers.pyDedup = await startPythonServer(n, 'dedup_server.py', TIMEOUT)
     servers.pyDedupAck = await startPythonServer(n, 'classmate_dedup_server.py', ['--greet', 'ack', ...TIMEOUT])
     servers.pyInterList = await startPythonServer(n, 'classmate_intersection_server.py', ['--greet', 'list', ...TIMEOUT])
@@ -60,6 +61,9 @@ describe.skipIf(!avail.ok)(`every exercise across a bad link${avail.ok ? '' : ` 
         'our dedup client, 1000 numbers → our server': ours('dedup', ['--numbers', LONG_LIST]),
         'our intersection client → our server': ours('intersection'),
         'our adder client → our server': ours('adder', ['--script', 'a,a,a,q']),
+        'our greeting client → Python greeting server': runCliClient(s, 'greeting', at, servers.pyGreeting.port, [], {
+          timeoutMs: 150_000,
+        }),
         'our dedup client → Python greeting → ack → list server': runCliClient(s, 'dedup', at, servers.pyDedupAck.port, pyList, {
           timeoutMs: 150_000,
         }),
@@ -77,6 +81,12 @@ describe.skipIf(!avail.ok)(`every exercise across a bad link${avail.ok ? '' : ` 
         'our adder client → Python threaded server': runCliClient(s, 'adder', at, servers.pyAdder.port, ['--script', 'a,a,q'], {
           timeoutMs: 150_000,
         }),
+        'Python greeting client → our server': runPython(
+          s,
+          'greeting_client.py',
+          ['--host', at, '--port', String(servers.greeting.port), '--expect', 'Thank you for connecting', ...TIMEOUT],
+          { timeoutMs: 150_000 },
+        ),
         'Python list-first dedup client → our server': runPython(
           s,
           'dedup_client.py',
@@ -108,6 +118,9 @@ describe.skipIf(!avail.ok)(`every exercise across a bad link${avail.ok ? '' : ` 
       )
       expect(failed, `${condition.name} (seed ${bench.seed})`).toEqual([])
       for (const py of ['pyDedupAck', 'pyInterList']) expect(servers[py].output()).not.toMatch(/Traceback/)
+      // The Python greeting server got our acknowledgement, whole.
+      expect(servers.pyGreeting.output()).not.toMatch(/FAIL|Traceback/)
+      expect(servers.pyGreeting.output()).toContain('It was nice talking to you')
     }, 200_000)
   }
 })
