@@ -117,6 +117,14 @@ describe.skipIf(!avail.ok)(`every exercise across a bad link${avail.ok ? '' : ` 
         results[i].code === 0 ? [] : [`${name}: exit ${results[i].code}\n${results[i].stdout}\n${results[i].stderr}`],
       )
       expect(failed, `${condition.name} (seed ${bench.seed})`).toEqual([])
+      // The two-message client checks nothing itself: its printed lists must be the right ones.
+      const two = results[Object.keys(runs).indexOf('Python two-message dedup client → our server')].stdout
+      const printed = (label: string): number[] => JSON.parse(new RegExp(`^${label}: (\\[.*\\])$`, 'm').exec(two)?.[1] ?? 'null')
+      const sent = printed('Original list')
+      const counts = new Map<number, number>()
+      for (const v of sent) counts.set(v, (counts.get(v) ?? 0) + 1)
+      expect(printed('Final list'), two).toEqual([...counts.keys()])
+      expect(printed('Duplicates'), two).toEqual([...counts].filter(([, n]) => n > 1).map(([v]) => v))
       for (const py of ['pyDedupAck', 'pyInterList']) expect(servers[py].output()).not.toMatch(/Traceback/)
       // The Python greeting server got our acknowledgement, whole.
       expect(servers.pyGreeting.output()).not.toMatch(/FAIL|Traceback/)
