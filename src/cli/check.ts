@@ -11,6 +11,7 @@ import { checkClient } from '../main/check/client-check'
 import { htmlReport, jsonReport, markdownReport, textReport } from '../main/check/report'
 import { parseRoster, rosterCsv, rosterErrorText, rosterJson, runRoster } from '../main/check/roster'
 import { checkServer } from '../main/check/server-check'
+import { visible } from '../main/wire/text'
 import { flag, integer, parseArgs, text, UsageError, type OptionSpec } from './args'
 import type { Io } from './run'
 
@@ -63,6 +64,11 @@ function questionOf(positional: string[], what: string): CheckQuestion {
   return q as CheckQuestion
 }
 
+/** A report's lines for a terminal: what a program sent or printed, quoted in them, made visible line by line. */
+function terminalLines(lines: string): string {
+  return lines.split('\n').map(visible).join('\n')
+}
+
 function write(file: string, content: string, io: Io): boolean {
   try {
     writeFileSync(file, content)
@@ -74,7 +80,7 @@ function write(file: string, content: string, io: Io): boolean {
 }
 
 function finish(report: CheckReport, args: ReturnType<typeof parseArgs>, io: Io): number {
-  io.out.write(`${textReport(report)}\n`)
+  io.out.write(`${terminalLines(textReport(report))}\n`)
   let wrote = true
   const json = text(args, 'json')
   const html = text(args, 'html')
@@ -156,7 +162,7 @@ async function roster(argv: string[], io: Io): Promise<number> {
       const rep = r.report
       const head = `${rep.ok ? 'pass' : 'FAIL'}  ${r.entry.team.padEnd(width)}  ${r.entry.question.padEnd(12)} ${r.entry.host}:${r.entry.port}  ${rep.passed} passed, ${rep.failed} failed`
       const fails = rep.checks.filter((c) => c.ok === false).map((c) => `        ${c.id}: ${c.detail}`)
-      io.out.write(`${[head, ...fails].join('\n')}\n`)
+      io.out.write(`${terminalLines([head, ...fails].join('\n'))}\n`)
     },
   })
   const passed = results.filter((r) => r.report?.ok).length

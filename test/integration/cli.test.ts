@@ -2,6 +2,7 @@
 
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import net from 'node:net'
 import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { EventEmitter } from 'node:events'
@@ -170,6 +171,67 @@ describe('socketlab serve / client (in-process)', () => {
     expect(t.stderr()).toMatch(/already in use/)
     await srv.stop()
   })
+})
+
+describe('peer text on the terminal is made visible, never raw', () => {
+  // A hostile classmate: write the clipboard (OSC 52), retitle the window, clear the screen, go back to
+  // the start of the line to fake one, and reverse what follows with a bidi override.
+  const HOSTILE = '\x1b]52;c;aGFja2Vk\x07\x1b]0;pwned\x07\x1b[2J\rAll checks passed\u202egnp.exe\x9b31m'
+  const RAW = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/
+
+  it('socketlab client: a server greeting with escape sequences is printed with them shown', async () => {
+    const hostile = net.createServer((socket) => {
+      socket.on('error', () => undefined)
+      socket.end(HOSTILE)
+    })
+    await new Promise<void>((r) => hostile.listen(0, '127.0.0.1', r))
+    const port = (hostile.address() as net.AddressInfo).port
+    try {
+      const t = io()
+      await run(['client', 'greeting', '--host', '127.0.0.1', '--port', String(port)], t.io)
+      const printed = t.stdout() + t.stderr()
+      expect(printed).toContain('\\e]52;c;aGFja2Vk\\x07')
+      expect(printed).toContain('\\rAll checks passed\\u{202e}gnp.exe\\x9b31m')
+      expect(printed).not.toMatch(RAW)
+    } finally {
+      hostile.close()
+    }
+  })
+
+  it('socketlab serve: a client named with escape sequences is printed with them shown', async () => {
+    const srv = await serve(['adder'])
+    const peer = net.connect(srv.port, '127.0.0.1')
+    peer.on('error', () => undefined)
+    peer.write(HOSTILE)
+    const start = Date.now()
+    while (!srv.output.stdout().includes('Connection initiated by') && Date.now() - start < 5000)
+      await new Promise((r) => setTimeout(r, 10))
+    peer.destroy()
+    expect(srv.output.stdout()).toContain('\\e[2J')
+    expect(srv.output.stdout() + srv.output.stderr()).not.toMatch(RAW)
+    expect(await srv.stop()).toBe(0)
+  })
+
+  it('socketlab check server: what a program sent, quoted in the report, is shown the same way', async () => {
+    const hostile = net.createServer((socket) => {
+      socket.on('error', () => undefined)
+      socket.end(HOSTILE)
+    })
+    await new Promise<void>((r) => hostile.listen(0, '127.0.0.1', r))
+    const port = (hostile.address() as net.AddressInfo).port
+    try {
+      const t = io()
+      const code = await run(['check', 'server', 'greeting', '--host', '127.0.0.1', '--port', String(port)], t.io)
+      expect(code).toBe(1)
+      expect(t.stdout()).toContain('SocketLab check')
+      // The greeting is quoted in the report: JSON's escapes for C0, visible() for what JSON leaves raw.
+      expect(t.stdout()).toContain('The server greets with "\\u001b]52;c;aGFja2Vk')
+      expect(t.stdout()).toContain('All checks passed\\u{202e}gnp.exe\\x9b31m')
+      expect(t.stdout() + t.stderr()).not.toMatch(RAW)
+    } finally {
+      hostile.close()
+    }
+  }, 60_000)
 })
 
 describe('npx socketlab (the built CLI as a user runs it)', () => {
