@@ -62,3 +62,20 @@ describe('Recorder history for a page that reloads', () => {
     expect(heard).toMatchObject([{ type: 'message', dir: 'in', t: 42 }])
   })
 })
+
+describe('Recorder batches walk the dirty connections only', () => {
+  it('of 2000 open connections, a flush carries the counters of the ones that changed since the last', () => {
+    const r = new Recorder()
+    r.batching = true
+    const conns = Array.from({ length: 2000 }, (_, i) => r.open({ ...adderServerEnd, connId: `conn-${i}` }))
+    r.flush()
+    expect(r.flush()).toBeNull()
+    conns[7].received(3)
+    conns[1999].message('out', '10')
+    const batch = r.flush()!
+    expect(Object.keys(batch.counters).sort()).toEqual(['conn-1999', 'conn-7'])
+    expect(batch.counters['conn-7']).toMatchObject({ bytesIn: 3 })
+    // Flushed: clean again until the next change.
+    expect(r.flush()).toBeNull()
+  })
+})
