@@ -193,7 +193,8 @@ export function ConnectionsPage(): ReactNode {
           </label>
           <input
             id="conn-filter"
-            placeholder="Filter: address, name, role (words combine)"
+            placeholder="Filter: address, name, role…"
+            title="Every word must match: client 127.0.0.1:12345 = the client sides towards that server"
             value={query}
             onChange={(e) => setQuery(e.target.value)}
             data-testid="conn-filter"
@@ -236,7 +237,7 @@ export function ConnectionsPage(): ReactNode {
             <span>Exercise</span>
             <span>Local</span>
             <span>Remote</span>
-            <span>Name at the other end</span>
+            <span>Client name</span>
             <span>State</span>
             <span className="right">Bytes in/out</span>
             <span className="right">Msgs in/out</span>
