@@ -28,6 +28,8 @@ test('a second client waits its turn at a one-at-a-time server, without timing o
   await expect(pane.getByTestId('client-waiting')).toHaveText('waiting: the server is serving another client (one at a time)')
   await expect(pane.getByTestId('adder-command')).toBeDisabled()
   await expect(pane.getByTestId('adder-a')).toBeDisabled()
+  // The picture opens at the page's top (the wire settings' toggle scrolled it down).
+  await page.getByTestId('page-adder').evaluate((el) => el.scrollIntoView({ block: 'start' }))
   await docShot(page, 'waiting-client')
 
   // Longer than the reply timeout: still waiting, no error.

@@ -214,7 +214,7 @@ function Sidebar({ page }: { page: PageId }): ReactNode {
 }
 
 /** A folded sidebar's group headings. */
-const SHORT_GROUP: Record<string, string> = { 'Lab 1': 'L1', 'Lab 2': 'L2', 'On the wire': 'Wire' }
+const SHORT_GROUP: Record<string, string> = { 'Lab 1': 'L1', 'Lab 2': 'L2', 'On the wire': 'Wire', 'Hand in': 'Check' }
 
 function Page({ page }: { page: PageId }): ReactNode {
   switch (page) {
