@@ -267,7 +267,7 @@ export const LIMIT_SETTINGS: Descriptors<ServerLimits> = {
     min: 1,
     max: 86_400_000,
     default: 300_000,
-    help: 'A client silent this long after its first message is closed, so its slot (and a one-at-a-time server) is freed. A vanished machine is found sooner by TCP keepalive.',
+    help: 'A client that sends no whole message for this long after its first is closed, so its slot (and a one-at-a-time server) is freed; bytes that never make a message (blanks dribbled one by one) do not count. A vanished machine is found sooner by TCP keepalive.',
     reached:
       '`error: idle for N s` and the connection is closed; a one-at-a-time server serves the next client. A peer that vanished (unplugged, asleep) is dropped by TCP keepalive within about a minute; one that vanished before our last reply was acknowledged is left to this timeout (keepalive waits while data is unacknowledged)',
   },

@@ -123,15 +123,47 @@ describe('a message is complete when it parses, a line ends, or the peer goes qu
     const f = new Framer({ maxMessageBytes: 100 })
     f.push(Buffer.from('[1, 2,'))
     expect(f.next(LIST, false)).toBeNull()
-    expect(f.unfinished).toBe(true)
+    expect(f.unfinished(LIST)).toBe(true)
     const g = new Framer({ maxMessageBytes: 100 })
     g.push(Buffer.from(writePickle([1, 2], 4)).subarray(0, 6))
     expect(g.next(LIST, false)).toBeNull()
-    expect(g.unfinished).toBe(true)
+    expect(g.unfinished(LIST)).toBe(true)
     const h = new Framer({ maxMessageBytes: 100 })
     h.push(Buffer.from('hello'))
     expect(h.next({ kind: 'text' }, false)).toBeNull()
-    expect(h.unfinished).toBe(false)
+    expect(h.unfinished({ kind: 'text' })).toBe(false)
+  })
+  it('text has no unfinished shape: a name that looks like a pickle or an open bracket ends at its line', () => {
+    const f = new Framer({ maxMessageBytes: 100 })
+    f.push(Buffer.from('(lisa'))
+    expect(f.next({ kind: 'text' }, false)).toBeNull()
+    expect(f.unfinished({ kind: 'text' })).toBe(false)
+    f.push(Buffer.from(')\n'))
+    expect(f.next({ kind: 'text' }, false)?.bytes.toString()).toBe('(lisa)')
+    expect(texts(['(lp0\n'], { kind: 'text' })).toEqual(['(lp0'])
+    // As a list, the same bytes are a protocol-0 pickle in progress.
+    const g = new Framer({ maxMessageBytes: 100 })
+    g.push(Buffer.from('(lp0\nI1\n'))
+    expect(g.next(LIST, false)).toBeNull()
+    expect(g.unfinished(LIST)).toBe(true)
+  })
+  it('a peer that ends its lines: a bare number or pair is whole at its ending, not when its digits so far parse', () => {
+    const NUMBER: Expect = { kind: 'number' }
+    const dribbled = (shape: Expect, chunks: string[], endsLines: boolean): string[] => {
+      const f = new Framer({ maxMessageBytes: 100 })
+      const out: string[] = []
+      for (const c of chunks) {
+        f.push(Buffer.from(c))
+        for (let frame = f.next(shape, false, endsLines); frame; frame = f.next(shape, false, endsLines))
+          out.push(frame.bytes.toString())
+      }
+      return out
+    }
+    expect(dribbled(NUMBER, ['1', '2', '\n'], true)).toEqual(['12'])
+    expect(dribbled(PAIR, ['12 3', '4\n'], true)).toEqual(['12 34'])
+    // A peer with no line endings: its bare number is whole as soon as it parses (nothing else will end it).
+    expect(dribbled(NUMBER, ['12'], false)).toEqual(['12'])
+    expect(dribbled(PAIR, ['3 7'], false)).toEqual(['3 7'])
   })
   it('reports too long when more than the limit waits without a message in it', () => {
     const f = new Framer({ maxMessageBytes: 16 })
@@ -257,5 +289,15 @@ describe('soloPair: the fast lane frames a lone bare pair exactly as next() does
     const f = new Framer({ maxMessageBytes: 1024 })
     f.push(Buffer.from('3'))
     expect(f.soloPair(Buffer.from(' 7'))).toBe(-1)
+  })
+})
+
+describe('a number or a pair that starts like a pickle', () => {
+  it('is one pickle, whole at its STOP, never cut at the line endings inside it', () => {
+    const p0 = '(lp0\nI3\naI7\na.'
+    expect(texts([p0], PAIR)).toEqual([p0])
+    expect(texts(['(lp0\n', 'I3\naI7\n'], PAIR)).toEqual([])
+    expect(texts(['(lp0\n', 'I3\naI7\n'], PAIR, true)).toEqual(['(lp0\nI3\naI7'])
+    expect(texts(['(lp0\nI1\n'], { kind: 'number' })).toEqual([])
   })
 })

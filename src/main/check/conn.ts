@@ -196,7 +196,7 @@ export class Conn {
       const over = this.ended !== 'open' || this.socket.destroyed
       if (this.framer.buffered) {
         // A message whose shape says it is unfinished (an open `[`) gets a longer quiet moment.
-        const quietFor = this.framer.unfinished ? 4 * this.quietMs : this.quietMs
+        const quietFor = this.framer.unfinished(expect) ? 4 * this.quietMs : this.quietMs
         const quiet = over || now - this.lastDataAt >= quietFor || now >= deadline
         const frame = this.framer.next(expect, quiet)
         if (frame) {

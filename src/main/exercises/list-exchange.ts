@@ -234,7 +234,9 @@ export class ListClient implements PeerMachine {
         { do: 'wait', ms: this.ctx.timing.answerWaitMs() },
       ]
     }
-    if (this.answers.length < MAX_ANSWER_MESSAGES) this.answers.push(message)
+    this.answers.push(message)
+    // A server that keeps sending (it never reads, or echoes forever) is judged on what it sent first.
+    if (this.answers.length >= MAX_ANSWER_MESSAGES) return this.judge()
     this.state = 'collect'
     // Keep reading a moment: the duplicates (or the answer after an echo) may follow as another message.
     return [...(first ? [this.phase()] : []), { do: 'wait', ms: this.ctx.timing.collectMs() }]

@@ -93,6 +93,11 @@ export class Session {
   readonly socket: Socket
   private readonly wire: WireSettings
   private lastSendAt = 0
+  /** When the last whole message came (the idle limit counts from it: dribbled blanks are no activity). */
+  private lastMessageAt = 0
+  /** The machine's current wait: when it was asked for and for how long (a message arriving may stretch it). */
+  private silenceFrom = 0
+  private silenceMs = 0
   /** Answers are being held during one pump (or one paced step), to be written together when it ends. */
   private holding = false
   private readonly ownerId: string
@@ -221,10 +226,6 @@ export class Session {
     }
     if (this.framer.buffered > 0 && this.lastDataAt) this.timing.gap(now - this.lastDataAt)
     this.lastDataAt = now
-    if (this.silenceTimer) {
-      clearTimeout(this.silenceTimer)
-      this.silenceTimer = null
-    }
     // A closing session still reads (and drops) what arrives, so the peer gets a FIN, not a reset.
     if (this.closing) return
     if (this.answerAtOnce(chunk)) return
@@ -272,7 +273,11 @@ export class Session {
           return
         }
         if (allowed < 0 && (allowed = turns.grant(this)) === 0) return
-        const frame = this.framer.next(this.machine.expect ?? FALLBACK_EXPECT, this.quietFired || this.peerEnded)
+        const frame = this.framer.next(
+          this.machine.expect ?? FALLBACK_EXPECT,
+          this.quietFired || this.peerEnded,
+          this.heardTerminator !== 'none',
+        )
         this.noteTerminator(this.framer.lateTerminator, false)
         if (!frame) {
           if (this.framer.tooLong) return this.tooLong()
@@ -330,6 +335,13 @@ export class Session {
       clearTimeout(this.quietTimer)
       this.quietTimer = null
     }
+    // The machine waited for a message, not for bytes: blanks dribbled or a message never finished do
+    // not hold its reply timeout off (see silenceDue for a message still arriving).
+    if (this.silenceTimer) {
+      clearTimeout(this.silenceTimer)
+      this.silenceTimer = null
+    }
+    this.lastMessageAt = this.clock()
     if (!this.handshakeDone) {
       this.handshakeDone = true
       if (this.handshakeTimer) clearTimeout(this.handshakeTimer)
@@ -369,6 +381,8 @@ export class Session {
       return false
     const length = this.framer.soloPair(chunk)
     if (length < 0) return false
+    // A peer that ends its lines sent part of one (`12 3` of `12 34\n`): framed the usual way, at its ending.
+    if (this.heardTerminator !== 'none' && this.framer.lateTerminator === 'none') return false
     const bytes = length === chunk.length ? chunk : chunk.subarray(0, length)
     let answered: Answered | null
     try {
@@ -385,9 +399,28 @@ export class Session {
     return true
   }
 
+  /**
+   * The machine's wait is over. A message still arriving (more than blanks pending, its quiet moment not
+   * come) may finish first, a few round trips at most: a large answer over a slow link is not cut off by
+   * its reply timeout, and a peer that dribbles bytes forever does not hold the wait off.
+   */
+  private silenceDue(): void {
+    this.silenceTimer = null
+    if (this.closing) return
+    const now = Date.now()
+    const cap = this.silenceFrom + this.silenceMs + this.timing.unfinishedQuietMs()
+    if (this.quietTimer && this.framer.hasBody && now < cap) {
+      this.silenceTimer = setTimeout(() => this.silenceDue(), Math.max(1, Math.min(this.timing.quietMs(), cap - now)))
+      return
+    }
+    this.run(this.machine.silence())
+  }
+
   private armQuiet(): void {
     if (this.quietTimer) clearTimeout(this.quietTimer)
-    const ms = this.framer.unfinished ? this.timing.unfinishedQuietMs() : this.timing.quietMs()
+    const ms = this.framer.unfinished(this.machine.expect ?? FALLBACK_EXPECT)
+      ? this.timing.unfinishedQuietMs()
+      : this.timing.quietMs()
     this.quietTimer = setTimeout(() => {
       this.quietTimer = null
       this.quietFired = true
@@ -451,8 +484,8 @@ export class Session {
   checkIdle(now: number): void {
     const idle = this.opts.idleTimeoutMs
     if (!idle || !this.handshakeDone || this.closing) return
-    if (now - Math.max(this.lastDataAt, this.lastSendAt) < idle) return
-    const detail = `idle for ${Math.round(idle / 1000)} s`
+    if (now - Math.max(this.lastMessageAt, this.lastSendAt) < idle) return
+    const detail = `idle for ${idle / 1000} s`
     this.limitReached('idleTimeoutMs', detail, [
       { do: 'print', text: `Closed: the client was ${detail}`, level: 'error' },
       { do: 'send', data: `error: ${detail}`, raw: true },
@@ -538,10 +571,9 @@ export class Session {
         return this.opts.onPhase?.(action.phase, action.reason)
       case 'wait':
         if (this.silenceTimer) clearTimeout(this.silenceTimer)
-        this.silenceTimer = setTimeout(() => {
-          this.silenceTimer = null
-          if (!this.closing) this.run(this.machine.silence())
-        }, action.ms)
+        this.silenceFrom = this.clock()
+        this.silenceMs = action.ms
+        this.silenceTimer = setTimeout(() => this.silenceDue(), action.ms)
         return
       case 'close':
         return this.end(action.reason)

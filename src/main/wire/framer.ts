@@ -31,6 +31,12 @@ export interface Frame {
 
 /** How far into a message raw bytes are still looked for past a line ending (raw lists are short). */
 const BINARY_WINDOW = 128
+/**
+ * How far the plain facts (a line ending above all) are learned into what looks like a pickle: far
+ * enough for a name or a greeting that only looks like one (`(lisa)\n`), not through a long pickle
+ * (pipelined pickles must cost one pass in all).
+ */
+const PICKLE_PLAIN_WINDOW = 1024
 const LF = 0x0a
 const EMPTY = Buffer.alloc(0)
 const CR = 0x0d
@@ -138,10 +144,21 @@ export class Framer {
     return this.len
   }
 
-  /** The pending message has an opened bracket or a pickle before its STOP: it is unfinished, not paused. */
-  get unfinished(): boolean {
+  /**
+   * The pending message has an opened bracket or a pickle before its STOP: it is unfinished, not paused.
+   * Text (a name, a greeting) has no such shape: "(lisa" or "thanks (a" is as finished as any words.
+   */
+  unfinished(expect: Expect): boolean {
+    if (expect.kind === 'text') return false
+    this.advance()
     const s = this.scan
     return (s.depth > 0 && s.close < 0) || (s.pickle !== null && s.pickleEnd === -1)
+  }
+
+  /** Some of what is pending is more than blanks and line endings: a message is on its way. */
+  get hasBody(): boolean {
+    this.advance()
+    return this.scan.body >= 0
   }
 
   /** More bytes than any message may have are waiting, and none of them forms a message. */
@@ -213,8 +230,10 @@ export class Framer {
   /**
    * The next message, or null when more bytes are needed. `quiet`: the peer has been quiet long enough
    * that what is pending counts as complete (the session decides how long, longer when `unfinished`).
+   * `endsLines`: this peer has shown it ends its messages (`\n`, `\r\n`, `\0`), so a bare number or pair
+   * is whole at its ending, not as soon as its digits so far parse (`1` of a dribbled `12\n`).
    */
-  next(expect: Expect, quiet: boolean): Frame | null {
+  next(expect: Expect, quiet: boolean, endsLines = false): Frame | null {
     this.advance()
     const s = this.scan
     if (this.len === 0) return null
@@ -227,10 +246,14 @@ export class Framer {
     switch (expect.kind) {
       case 'text':
         return this.textFrame(expect.known, quiet)
-      case 'number':
-        return this.lineOr(quiet, BARE_NUMBER)
-      case 'pair':
-        return this.pairFrame(quiet)
+      case 'number': {
+        const pickled = this.pickleFrame(quiet)
+        return pickled !== undefined ? pickled : this.lineOr(quiet, BARE_NUMBER, endsLines)
+      }
+      case 'pair': {
+        const pickled = this.pickleFrame(quiet)
+        return pickled !== undefined ? pickled : this.pairFrame(quiet, endsLines)
+      }
       case 'list':
         return this.listFrame(expect.leadingText, quiet)
     }
@@ -254,8 +277,11 @@ export class Framer {
         return
       }
     }
-    if (s.pickle) i = n
     for (; i < n; i++) {
+      if (s.pickle && i - s.body >= PICKLE_PLAIN_WINDOW) {
+        i = n
+        break
+      }
       // Past this message's line ending, later messages begin: scan no further (pipelined requests must
       // cost one pass in all, not one pass each), except a short window that still tells raw bytes
       // (`bytes([10, 3])` may hold a 10) and a bracketed list that goes on across lines.
@@ -263,12 +289,9 @@ export class Framer {
       const b = d[base + i]
       if (s.body < 0 && b !== 0x20 && b !== 0x09) {
         s.body = i
-        if (looksLikePickleStart(d, base + i, base + n)) {
-          // The pickle's own scanner takes it from here (it stops at STOP).
-          s.pickle = new PickleScanner(0)
-          i = n
-          break
-        }
+        // The pickle's own scanner reads it too (it stops at STOP); the plain facts go on being learned,
+        // for a peer whose name or greeting only looks like a pickle (`(lisa)`).
+        if (looksLikePickleStart(d, base + i, base + n)) s.pickle = new PickleScanner(0)
       }
       if (s.binaryAt < 0 && ((b >= 0x01 && b <= 0x08) || b === 0x0b || b === 0x0c || (b >= 0x0e && b <= 0x1f) || b === 0x7f))
         s.binaryAt = i
@@ -291,6 +314,17 @@ export class Framer {
 
   // ---- framing by expectation ----
 
+  /**
+   * A number or a pair that starts like a pickle is one (`pickle.dumps([3, 7])`): whole at its STOP, or
+   * at a quiet moment before it; undefined: no pickle (or one that can never be), framed as text is.
+   */
+  private pickleFrame(quiet: boolean): Frame | null | undefined {
+    const s = this.scan
+    if (!s.pickle || s.pickleEnd === -2) return undefined
+    if (s.pickleEnd >= 0) return this.bracketed(s.pickleEnd)
+    return quiet ? this.whole() : null
+  }
+
   private textFrame(known: readonly string[] | undefined, quiet: boolean): Frame | null {
     const s = this.scan
     if (s.end >= 0) return this.upTo(s.end)
@@ -301,14 +335,14 @@ export class Framer {
     return quiet ? this.whole() : null
   }
 
-  private pairFrame(quiet: boolean): Frame | null {
+  private pairFrame(quiet: boolean, endsLines: boolean): Frame | null {
     const s = this.scan
     if (s.body >= 0 && isOpen(this.data[this.off + s.body])) {
       if (s.close >= 0 && (s.end < 0 || s.close < s.end)) return this.bracketed(s.close + 1)
       if (s.end >= 0) return this.upTo(s.end)
       return quiet ? this.whole() : null
     }
-    return this.lineOr(quiet, BARE_PAIR)
+    return this.lineOr(quiet, BARE_PAIR, endsLines)
   }
 
   private listFrame(leadingText: boolean, quiet: boolean): Frame | null {
@@ -360,17 +394,18 @@ export class Framer {
   }
 
   /** A line ending makes it complete; otherwise the bytes so far may already be a whole bare number or pair. */
-  private lineOr(quiet: boolean, bare: typeof BARE_NUMBER | typeof BARE_PAIR): Frame | null {
+  private lineOr(quiet: boolean, bare: typeof BARE_NUMBER | typeof BARE_PAIR, endsLines: boolean): Frame | null {
     const s = this.scan
     if (s.end >= 0) return this.upTo(s.end)
+    if (quiet) return this.whole()
+    if (endsLines) return null
     // Short messages only (a long one is never a bare pair or number), read in place: no string is made.
     const from = this.off + s.lead
     const to = this.off + this.len
     const whole =
       to - from <= 48 &&
       (bare === BARE_NUMBER ? isBareInteger(this.data, from, to) : isBarePair(this.data, from, to) || isQ(this.data, from, to))
-    if (whole || quiet) return this.whole()
-    return null
+    return whole ? this.whole() : null
   }
 
   // ---- cutting frames ----
