@@ -49,6 +49,10 @@ test('a crowd does not push out the exercises, an empty filter says so, the expo
   await expect(rows.first()).toBeVisible()
   await expect(page.getByTestId('traffic-role').filter({ hasText: 'client' }).first()).toBeVisible()
   await expect(page.getByTestId('traffic-role').filter({ hasText: 'server' }).first()).toBeVisible()
+  // Each row says which exercise it belongs to; the detail names the side and the exercise once.
+  await expect(page.getByTestId('traffic-exercise').first()).toHaveText('Adder')
+  await rows.first().click()
+  await expect(page.getByTestId('message-side')).toHaveText(new RegExp(`^ · (client|server) ${name} of Adder$`))
   await expect(page.getByTestId('traffic-name').first()).toHaveText(name)
   expect(await rows.count()).toBeGreaterThanOrEqual(4)
   // Only what the client sent: fewer rows than the log has.

@@ -2,21 +2,14 @@
 // rows exist in the DOM, and each row re-renders only when its own message or connection changes.
 
 import { memo, useCallback, type ReactNode } from 'react'
-import type { ConnectionInfo, TrafficMessage } from '@shared/contract'
+import type { TrafficMessage } from '@shared/contract'
 import { endpointText } from '@shared/endpoint'
 import { formatBytes, formatTime, oneLine } from '../format'
+import { exerciseModule } from '../exercises'
 import { useApp } from '../store'
 import { VirtualList } from './VirtualList'
 
 export const ROW_HEIGHT = 26
-
-/** Whose side a connection is and who is at its ends: `client alice-4821 → 127.0.0.1:12345`. */
-export function connWords(conn: ConnectionInfo): string {
-  const name = conn.clientName ? ` ${conn.clientName}` : ''
-  return conn.role === 'client'
-    ? `client${name} → ${endpointText(conn.remote)}`
-    : `server ← ${name ? `${name.trim()} ` : ''}${endpointText(conn.remote)}`
-}
 
 const ConnLabel = memo(function ConnLabel({ connId }: { connId: string }) {
   const conn = useApp((s) => s.connections[connId])
@@ -25,6 +18,9 @@ const ConnLabel = memo(function ConnLabel({ connId }: { connId: string }) {
     <span className="conn-label" title={`${connId}: ${endpointText(conn.local)} ⇄ ${endpointText(conn.remote)}`}>
       <span className={`role-tag role-${conn.role}`} data-testid="traffic-role">
         {conn.role}
+      </span>{' '}
+      <span className="conn-ex" data-testid="traffic-exercise">
+        {exerciseModule(conn.exercise).nav}
       </span>{' '}
       {conn.clientName && (
         <b className="conn-name" data-testid="traffic-name">
@@ -154,7 +150,13 @@ export function MessageDetail({ m }: { m: TrafficMessage }): ReactNode {
       <div className="msg-meta">
         <b>#{m.seq}</b> · {formatTime(m.t)} · <span className={`dir-${m.dir}`}>{m.dir === 'in' ? 'received' : 'sent'}</span> ·{' '}
         {m.size} bytes · <span className="mono">{m.connId}</span>
-        {conn && <span data-testid="message-side"> · {connWords(conn)}</span>}
+        {conn && (
+          <span data-testid="message-side">
+            {' '}
+            · {conn.role}
+            {conn.clientName ? ` ${conn.clientName}` : ''} of {exerciseModule(conn.exercise).nav}
+          </span>
+        )}
         {conn && (
           <span className="mono muted">
             {' '}
