@@ -67,6 +67,26 @@ export function VirtualList<T>(p: VirtualListProps<T>): ReactNode {
     if (revealSelected && p.selectedIndex >= 0) v.scrollToIndex(p.selectedIndex, { align: 'auto' })
   }, [revealSelected, p.selectedIndex, v])
 
+  // A selected row in view stays in view when the list gets shorter (the detail it opened below it).
+  const selectedNow = useRef(p.selectedIndex)
+  selectedNow.current = p.selectedIndex
+  const { rowHeight } = p
+  useEffect(() => {
+    const el = scroller.current
+    if (!el || typeof ResizeObserver === 'undefined') return
+    let height = el.clientHeight
+    const watch = new ResizeObserver(() => {
+      const before = height
+      height = el.clientHeight
+      const i = selectedNow.current
+      if (i < 0 || height >= before) return
+      const top = i * rowHeight
+      if (top >= el.scrollTop && top + rowHeight <= el.scrollTop + before) v.scrollToIndex(i, { align: 'auto' })
+    })
+    watch.observe(el)
+    return () => watch.disconnect()
+  }, [v, rowHeight])
+
   const move = (delta: number): void => {
     if (!items.length) return
     const next = nextIndex(p.selectedIndex, delta, items.length)
