@@ -145,7 +145,7 @@ test('dedup.png: a list with duplicates, the final list and the duplicates, corr
   await clientPane(page)
     .getByTestId('dedup-numbers')
     .fill('[12, 47, 3, 88, 47, 21, 65, 3, 90, 12, 54, 76, 3, 31, 88, 9, 42, 65, 17, 70, 26, 12, 58, 95, 47]')
-  await expect(clientPane(page).getByTestId('dedup-summary')).toHaveText('25 numbers, 8 repeated')
+  await expect(clientPane(page).getByTestId('dedup-summary')).toHaveText('25 numbers: 5 values repeated, 8 copies to remove')
   await expect(clientPane(page).getByTestId('dedup-warning')).toHaveCount(0)
   await runClient(page, '127.0.0.1', port)
   await expect(clientPane(page).getByTestId('client-state')).toHaveText('Done')

@@ -8,9 +8,15 @@ import { Chips, Empty, FieldButton, latest, lengthOf, Verdict } from '../parts'
 import type { ClientControlsProps, ExerciseModule, ResultProps } from '../types'
 import { dedupForm, dedupWarnings, regenerateList } from './form'
 
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`
+
 function DedupControls({ client, set, form, disabled }: ClientControlsProps): ReactNode {
   const parsed = parseNumberList(client.numbers)
-  const dupes = parsed.ok ? parsed.value.length - new Set(parsed.value).size : 0
+  const counts = new Map<number, number>()
+  if (parsed.ok) for (const v of parsed.value) counts.set(v, (counts.get(v) ?? 0) + 1)
+  // The words of the Result: values repeated (its "Duplicates"), and the extra copies the server removes.
+  const repeated = [...counts.values()].filter((n) => n > 1).length
+  const copies = parsed.ok ? parsed.value.length - counts.size : 0
   const warnings = parsed.ok ? dedupWarnings(parsed.value) : []
   const bind = bindFields(client, set, form, disabled)
   const regenerate = (): void => {
@@ -37,7 +43,11 @@ function DedupControls({ client, set, form, disabled }: ClientControlsProps): Re
       </FieldRow>
       <NumbersArea value={client.numbers} onChange={(v) => set('numbers', v)} form={form} disabled={disabled} />
       <div className="muted small" data-testid="dedup-summary">
-        {parsed.ok ? `${parsed.value.length} numbers, ${dupes} repeated` : ''}
+        {parsed.ok
+          ? repeated === 0
+            ? `${plural(parsed.value.length, 'number')}, none repeated`
+            : `${plural(parsed.value.length, 'number')}: ${plural(repeated, 'value')} repeated, ${plural(copies, 'copy', 'copies')} to remove`
+          : ''}
       </div>
       {warnings.map((w) => (
         <div key={w} className="field-warn" data-testid="dedup-warning">
