@@ -179,13 +179,18 @@ describe('peer text on the terminal is made visible, never raw', () => {
   const HOSTILE = '\x1b]52;c;aGFja2Vk\x07\x1b]0;pwned\x07\x1b[2J\rAll checks passed\u202egnp.exe\x9b31m'
   const RAW = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/
 
-  it('socketlab client: a server greeting with escape sequences is printed with them shown', async () => {
+  /** A server on the loopback that sends HOSTILE to whoever connects, then closes. */
+  async function hostileServer(): Promise<{ hostile: net.Server; port: number }> {
     const hostile = net.createServer((socket) => {
       socket.on('error', () => undefined)
       socket.end(HOSTILE)
     })
     await new Promise<void>((r) => hostile.listen(0, '127.0.0.1', r))
-    const port = (hostile.address() as net.AddressInfo).port
+    return { hostile, port: (hostile.address() as net.AddressInfo).port }
+  }
+
+  it('socketlab client: a server greeting with escape sequences is printed with them shown', async () => {
+    const { hostile, port } = await hostileServer()
     try {
       const t = io()
       await run(['client', 'greeting', '--host', '127.0.0.1', '--port', String(port)], t.io)
@@ -213,12 +218,7 @@ describe('peer text on the terminal is made visible, never raw', () => {
   })
 
   it('socketlab check server: what a program sent, quoted in the report, is shown the same way', async () => {
-    const hostile = net.createServer((socket) => {
-      socket.on('error', () => undefined)
-      socket.end(HOSTILE)
-    })
-    await new Promise<void>((r) => hostile.listen(0, '127.0.0.1', r))
-    const port = (hostile.address() as net.AddressInfo).port
+    const { hostile, port } = await hostileServer()
     try {
       const t = io()
       const code = await run(['check', 'server', 'greeting', '--host', '127.0.0.1', '--port', String(port)], t.io)
